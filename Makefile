@@ -1,0 +1,30 @@
+# The test databases: a PostgreSQL and a MariaDB/MySQL server the tests may
+# create and drop databases on. Override on the command line if yours differ.
+GORADIUS_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+GORADIUS_TEST_MYSQL    ?= mysql://root@127.0.0.1:3306/
+FUZZTIME               ?= 10s
+
+export GORADIUS_TEST_POSTGRES GORADIUS_TEST_MYSQL
+
+.PHONY: test unit fuzz build bench
+
+# Everything, with nothing skipped: a missing database or tool fails the run.
+test:
+	GORADIUS_TEST_REQUIRE_DB=1 GORADIUS_TEST_REQUIRE_TOOLS=1 go test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
+
+# The fuzz targets of every parser of outside input, briefly.
+fuzz:
+	@set -e; for t in $$(grep -rl --include='*_test.go' '^func Fuzz' internal | xargs -n1 dirname | sort -u); do \
+	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$t/*_test.go | cut -c6-); do \
+	    echo "fuzz $$t $$f ($(FUZZTIME))"; \
+	    go test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) ./$$t >/dev/null || { go test -run='^$$' -fuzz="^$$f$$" -fuzztime=1x ./$$t; exit 1; }; \
+	  done; \
+	done
+
+# Plain tests: database suites skip with a message when their server is not set.
+unit:
+	env -u GORADIUS_TEST_POSTGRES -u GORADIUS_TEST_MYSQL go test ./...
+
+build:
+	CGO_ENABLED=0 go build -trimpath -o goradius ./cmd/goradius

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/goradius/goradius/internal/config"
+	"github.com/goradius/goradius/internal/mail"
+	"github.com/goradius/goradius/internal/server"
+)
+
+// shutdownGrace is how long in-flight requests may take after a signal.
+const shutdownGrace = 30 * time.Second
+
+func runServe(env *Env, args []string) error {
+	fs := newFlags(env, "serve", "serve [flags]")
+	l := config.Register(fs, config.ServeOptions|config.DBOptions)
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	c, err := l.Load(env.Getenv)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	log := setupLog(env.Stderr, c)
+	ctx := env.Ctx
+	start := time.Now()
+
+	var sender mail.Sender = mail.LogSender{Logger: log}
+	if c.SMTP != "" {
+		smtp, err := mail.NewSMTP(c.SMTP)
+		if err != nil {
+			return usagef("--smtp: %v", err)
+		}
+		sender = smtp
+	}
+
+	s, applied, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if applied > 0 {
+		log.Info("database migrated", "migrations_applied", applied)
+	}
+	token, generated, err := server.APIToken(ctx, c, s)
+	if err != nil {
+		return err
+	}
+	if generated {
+		log.Warn("no API token was configured: generated one and stored it in the database; print it with 'goradius api-token'" +
+			dbHint(c) + " and put it in FreeRADIUS's rest configuration")
+	}
+
+	ln, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w (choose another address with --listen or GORADIUS_LISTEN)", c.Listen, err)
+	}
+	h := server.New(server.Deps{Config: c, Store: s, Log: log, Mail: sender}, token)
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      10 * time.Minute, // a large batch hashes many passwords
+		// rlm_rest keeps pooled connections for 60 s: stay open longer.
+		IdleTimeout: 2 * time.Minute,
+	}
+	log.Info("goradius listening", "url", "http://"+ln.Addr().String(), "database", redactURL(c.DB),
+		"startup", time.Since(start).Round(time.Millisecond).String())
+	fmt.Fprintf(env.Stdout, "goradius listening on http://%s (database %s)\nAPI token: run 'goradius api-token%s' to print it\n",
+		ln.Addr(), redactURL(c.DB), dbHint(c))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// dbHint repeats a non-default database flag in printed commands.
+func dbHint(c *config.Config) string {
+	if c.DB == "sqlite:goradius.db" {
+		return ""
+	}
+	return " --db " + redactURL(c.DB)
+}

@@ -1,0 +1,400 @@
+// Package config loads goradius's settings from flags, GORADIUS_*
+// environment variables and an optional file, in that order of precedence.
+package config
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MinAPITokenLength is the shortest API token accepted (django-freeradius's rule).
+const MinAPITokenLength = 15
+
+// Config is every setting of goradius.
+type Config struct {
+	Listen          string
+	DB              string
+	APIToken        string
+	AuthorizeReject bool
+	// DisposableRadiusToken deletes a radius user token after one login.
+	DisposableRadiusToken bool
+	// AccountingAutoGroup fills radacct.groupname on insert from the user's
+	// radius group of lowest priority.
+	AccountingAutoGroup bool
+	TimeZone            *time.Location
+	PasswordIterations  int
+	BatchPasswordLength int
+	BatchMailSubject    string
+	BatchMailMessage    string
+	BatchMailSender     string
+	SMTP                string
+	LogFormat           string
+	LogLevel            string
+}
+
+// Group selects which options a command accepts.
+type Group int
+
+const (
+	// DBOptions are the options of every command that opens the database.
+	DBOptions Group = 1 << iota
+	// ServeOptions are the options only the server needs.
+	ServeOptions
+)
+
+type option struct {
+	name    string
+	env     string // GORADIUS_ + upper-case name with '-' as '_'
+	group   Group
+	def     string
+	help    string
+	secret  bool // also readable from <env>_FILE, never printed
+	isBool  bool
+	apply   func(c *Config, v string) error
+	current func(c *Config) string
+}
+
+func str(dst func(c *Config) *string) (func(*Config, string) error, func(*Config) string) {
+	return func(c *Config, v string) error { *dst(c) = v; return nil },
+		func(c *Config) string { return *dst(c) }
+}
+
+func boolean(dst func(c *Config) *bool) (func(*Config, string) error, func(*Config) string) {
+	return func(c *Config, v string) error {
+			b, err := strconv.ParseBool(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("%q is not a boolean (use true or false)", v)
+			}
+			*dst(c) = b
+			return nil
+		}, func(c *Config) string {
+			return strconv.FormatBool(*dst(c))
+		}
+}
+
+func integer(dst func(c *Config) *int, min, max int) (func(*Config, string) error, func(*Config) string) {
+	return func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("%q is not a whole number", v)
+			}
+			if n < min || n > max {
+				return fmt.Errorf("%d is out of range (%d to %d)", n, min, max)
+			}
+			*dst(c) = n
+			return nil
+		}, func(c *Config) string {
+			return strconv.Itoa(*dst(c))
+		}
+}
+
+var options = buildOptions()
+
+func buildOptions() []option {
+	mk := func(name string, g Group, def, help string, apply func(*Config, string) error, current func(*Config) string) option {
+		return option{
+			name: name, env: "GORADIUS_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")),
+			group: g, def: def, help: help, apply: apply, current: current,
+		}
+	}
+	var opts []option
+	add := func(o option) { opts = append(opts, o) }
+
+	a, c := str(func(c *Config) *string { return &c.DB })
+	add(mk("db", DBOptions, "sqlite:goradius.db",
+		"database URL: sqlite:PATH, postgres://user:pass@host:port/db?sslmode=disable or mysql://user:pass@host:port/db", a, c))
+	dbo := &opts[len(opts)-1]
+	dbo.secret = true // a URL may hold a password
+
+	a, c = str(func(c *Config) *string { return &c.Listen })
+	add(mk("listen", ServeOptions, "127.0.0.1:8000", "address the HTTP API listens on", a, c))
+
+	a, c = str(func(c *Config) *string { return &c.APIToken })
+	o := mk("api-token", ServeOptions|DBOptions, "",
+		"shared API token FreeRADIUS sends (at least 15 characters); empty: one is generated on first start and kept in the database (print it with 'goradius api-token')", a, c)
+	o.secret = true
+	add(o)
+
+	a, c = boolean(func(c *Config) *bool { return &c.AuthorizeReject })
+	o = mk("authorize-reject", ServeOptions, "false",
+		"answer a failed authorize with 401 {\"control:Auth-Type\": \"Reject\"} instead of 200 with an empty body", a, c)
+	o.isBool = true
+	add(o)
+
+	a, c = boolean(func(c *Config) *bool { return &c.DisposableRadiusToken })
+	o = mk("disposable-radius-token", ServeOptions, "true", "a radius user token works as a password once, then it is deleted", a, c)
+	o.isBool = true
+	add(o)
+
+	a, c = boolean(func(c *Config) *bool { return &c.AccountingAutoGroup })
+	o = mk("accounting-auto-group", ServeOptions, "true",
+		"fill radacct.groupname of a new session from the user's radius group of lowest priority", a, c)
+	o.isBool = true
+	add(o)
+
+	add(option{name: "time-zone", env: "GORADIUS_TIME_ZONE", group: ServeOptions | DBOptions, def: "UTC",
+		help: "time zone of times in API answers and of times sent without an offset (an IANA name such as Europe/Rome)",
+		apply: func(c *Config, v string) error {
+			loc, err := time.LoadLocation(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("unknown time zone %q (use an IANA name such as UTC or Europe/Rome)", v)
+			}
+			c.TimeZone = loc
+			return nil
+		},
+		current: func(c *Config) string {
+			if c.TimeZone == nil {
+				return ""
+			}
+			return c.TimeZone.String()
+		}})
+
+	a, c = integer(func(c *Config) *int { return &c.PasswordIterations }, 1000, 100_000_000)
+	add(mk("password-iterations", ServeOptions|DBOptions, "260000",
+		"PBKDF2-SHA256 iterations of newly set passwords (Django-compatible)", a, c))
+
+	a, c = integer(func(c *Config) *int { return &c.BatchPasswordLength }, 4, 128)
+	add(mk("batch-password-length", ServeOptions|DBOptions, "8", "length of generated passwords", a, c))
+
+	a, c = str(func(c *Config) *string { return &c.BatchMailSubject })
+	add(mk("batch-mail-subject", ServeOptions|DBOptions, "Credentials", "subject of the e-mail sent with a generated password", a, c))
+
+	a, c = str(func(c *Config) *string { return &c.BatchMailMessage })
+	add(mk("batch-mail-message", ServeOptions|DBOptions, "username: {}, password: {}",
+		"body of that e-mail: {username} and {password}, or two {} in that order", a, c))
+
+	a, c = str(func(c *Config) *string { return &c.BatchMailSender })
+	add(mk("batch-mail-sender", ServeOptions|DBOptions, "webmaster@localhost", "sender address of that e-mail", a, c))
+
+	a, c = str(func(c *Config) *string { return &c.SMTP })
+	o = mk("smtp", ServeOptions|DBOptions, "",
+		"SMTP server for e-mails: smtp://[user:pass@]host[:port] or smtps://...; empty: e-mails are written to the log", a, c)
+	o.secret = true
+	add(o)
+
+	add(option{name: "log-format", env: "GORADIUS_LOG_FORMAT", group: ServeOptions | DBOptions, def: "text",
+		help: "log format: text or json",
+		apply: func(c *Config, v string) error {
+			v = strings.ToLower(strings.TrimSpace(v))
+			if v != "text" && v != "json" {
+				return fmt.Errorf("%q is not a log format (use text or json)", v)
+			}
+			c.LogFormat = v
+			return nil
+		},
+		current: func(c *Config) string { return c.LogFormat }})
+
+	add(option{name: "log-level", env: "GORADIUS_LOG_LEVEL", group: ServeOptions | DBOptions, def: "info",
+		help: "log level: debug, info, warn or error",
+		apply: func(c *Config, v string) error {
+			v = strings.ToLower(strings.TrimSpace(v))
+			switch v {
+			case "debug", "info", "warn", "error":
+				c.LogLevel = v
+				return nil
+			}
+			return fmt.Errorf("%q is not a log level (use debug, info, warn or error)", v)
+		},
+		current: func(c *Config) string { return c.LogLevel }})
+	return opts
+}
+
+// Loader binds the options of a command to a FlagSet and resolves them.
+type Loader struct {
+	group  Group
+	values map[string]*flagValue
+	config *string
+}
+
+// flagValue records a flag's raw value and whether it was given.
+type flagValue struct {
+	opt *option
+	set bool
+	raw string
+}
+
+func (f *flagValue) String() string { return f.raw }
+func (f *flagValue) Set(v string) error {
+	f.raw, f.set = v, true
+	return nil
+}
+func (f *flagValue) IsBoolFlag() bool { return f.opt.isBool }
+
+// Register adds the options of group g, and --config, to fs.
+func Register(fs *flag.FlagSet, g Group) *Loader {
+	l := &Loader{group: g, values: map[string]*flagValue{}}
+	for i := range options {
+		o := &options[i]
+		if o.group&g == 0 {
+			continue
+		}
+		v := &flagValue{opt: o}
+		l.values[o.name] = v
+		help := o.help + " (env " + o.env
+		if o.secret {
+			help += ", or " + o.env + "_FILE"
+		}
+		help += ")"
+		fs.Var(v, o.name, help)
+		if o.def != "" {
+			f := fs.Lookup(o.name)
+			f.DefValue = o.def
+		}
+	}
+	l.config = fs.String("config", "", "file of settings, one 'name = value' per line with the flag names above (env GORADIUS_CONFIG)")
+	return l
+}
+
+// Load resolves every registered option: flag, then environment, then the
+// config file, then the default.
+func (l *Loader) Load(getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	file := map[string]string{}
+	path := *l.config
+	if path == "" {
+		path = getenv("GORADIUS_CONFIG")
+	}
+	if path != "" {
+		var err error
+		if file, err = readFile(path); err != nil {
+			return nil, err
+		}
+	}
+	for name := range file {
+		if _, ok := l.values[name]; !ok && !knownOption(name) {
+			return nil, fmt.Errorf("config file %s: unknown setting %q", path, name)
+		}
+	}
+	for i := range options {
+		o := &options[i]
+		v, ok := l.values[o.name]
+		if !ok {
+			// Not an option of this command: keep the default so the Config
+			// is complete.
+			if err := o.apply(c, o.def); err != nil {
+				return nil, fmt.Errorf("default of --%s: %w", o.name, err)
+			}
+			continue
+		}
+		raw, src, err := resolve(o, v, getenv, file, path)
+		if err != nil {
+			return nil, err
+		}
+		if err := o.apply(c, raw); err != nil {
+			return nil, fmt.Errorf("%s: %w", src, err)
+		}
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func knownOption(name string) bool {
+	for _, o := range options {
+		if o.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func resolve(o *option, v *flagValue, getenv func(string) string, file map[string]string, path string) (raw, src string, err error) {
+	if v.set {
+		return v.raw, "--" + o.name, nil
+	}
+	if e := getenv(o.env); e != "" {
+		return e, o.env, nil
+	}
+	if o.secret {
+		if f := getenv(o.env + "_FILE"); f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return "", "", fmt.Errorf("%s_FILE: %w", o.env, err)
+			}
+			return strings.TrimRight(string(b), "\r\n"), o.env + "_FILE", nil
+		}
+	}
+	if fv, ok := file[o.name]; ok {
+		return fv, fmt.Sprintf("%s: %s", path, o.name), nil
+	}
+	return o.def, "default of --" + o.name, nil
+}
+
+func (c *Config) validate() error {
+	if c.APIToken != "" && len(c.APIToken) < MinAPITokenLength {
+		return fmt.Errorf("the API token is %d characters long; it must have at least %d (a hard to guess value of letters and digits)",
+			len(c.APIToken), MinAPITokenLength)
+	}
+	if strings.TrimSpace(c.DB) == "" {
+		return errors.New("no database: set --db or GORADIUS_DB (for example sqlite:goradius.db)")
+	}
+	return nil
+}
+
+// readFile parses 'name = value' lines; '#' starts a comment line and values
+// may be quoted.
+func readFile(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config file: %w", err)
+	}
+	out := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("config file %s line %d: expected 'name = value', got %q", path, n, line)
+		}
+		name = strings.TrimSpace(name)
+		value = strings.TrimSpace(value)
+		if len(value) >= 2 && (value[0] == '"' || value[0] == '\'') && value[len(value)-1] == value[0] {
+			if value[0] == '"' {
+				uq, err := strconv.Unquote(value)
+				if err != nil {
+					return nil, fmt.Errorf("config file %s line %d: bad quoted value: %w", path, n, err)
+				}
+				value = uq
+			} else {
+				value = value[1 : len(value)-1]
+			}
+		}
+		out[name] = value
+	}
+	return out, sc.Err()
+}
+
+// Describe writes every setting of the group and its effective value, with
+// secrets hidden.
+func (c *Config) Describe(w io.Writer, g Group) {
+	var names []string
+	byName := map[string]*option{}
+	for i := range options {
+		if options[i].group&g != 0 {
+			names = append(names, options[i].name)
+			byName[options[i].name] = &options[i]
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		o := byName[n]
+		v := o.current(c)
+		if o.secret && v != "" {
+			v = "(set)"
+		}
+		fmt.Fprintf(w, "%-24s %s\n", n, v)
+	}
+}

@@ -1,0 +1,233 @@
+package rlmrest
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goradius/goradius/internal/httpx"
+	"github.com/goradius/goradius/internal/store"
+)
+
+const (
+	defaultPageSize = 10
+	maxPageSize     = 100
+)
+
+// acctItem is one session in the list, keys in django-freeradius's order.
+type acctItem struct {
+	ID                  int64   `json:"id"`
+	SessionID           string  `json:"session_id"`
+	UniqueID            string  `json:"unique_id"`
+	Username            *string `json:"username"`
+	Groupname           *string `json:"groupname"`
+	Realm               *string `json:"realm"`
+	NASIPAddress        string  `json:"nas_ip_address"`
+	NASPortID           *string `json:"nas_port_id"`
+	NASPortType         *string `json:"nas_port_type"`
+	StartTime           *string `json:"start_time"`
+	UpdateTime          *string `json:"update_time"`
+	StopTime            *string `json:"stop_time"`
+	Interval            *int64  `json:"interval"`
+	SessionTime         *int64  `json:"session_time"`
+	Authentication      *string `json:"authentication"`
+	ConnectionInfoStart *string `json:"connection_info_start"`
+	ConnectionInfoStop  *string `json:"connection_info_stop"`
+	InputOctets         *int64  `json:"input_octets"`
+	OutputOctets        *int64  `json:"output_octets"`
+	CalledStationID     *string `json:"called_station_id"`
+	CallingStationID    *string `json:"calling_station_id"`
+	TerminateCause      *string `json:"terminate_cause"`
+	ServiceType         *string `json:"service_type"`
+	FramedProtocol      *string `json:"framed_protocol"`
+	FramedIPAddress     *string `json:"framed_ip_address"`
+	FramedIPv6Address   *string `json:"framed_ipv6_address"`
+	FramedIPv6Prefix    *string `json:"framed_ipv6_prefix"`
+	FramedInterfaceID   *string `json:"framed_interface_id"`
+	DelegatedIPv6Prefix *string `json:"delegated_ipv6_prefix"`
+}
+
+func (h *Handler) item(s *store.AcctSession) acctItem {
+	t := func(v *time.Time) *string {
+		if v == nil {
+			return nil
+		}
+		f := httpx.FormatTime(*v, h.TimeZone)
+		return &f
+	}
+	return acctItem{
+		ID: s.ID, SessionID: s.SessionID, UniqueID: s.UniqueID, Username: s.Username,
+		Groupname: s.Groupname, Realm: s.Realm, NASIPAddress: s.NASIPAddress,
+		NASPortID: s.NASPortID, NASPortType: s.NASPortType,
+		StartTime: t(s.StartTime), UpdateTime: t(s.UpdateTime), StopTime: t(s.StopTime),
+		Interval: s.Interval, SessionTime: s.SessionTime, Authentication: s.Authentication,
+		ConnectionInfoStart: s.ConnectInfoStart, ConnectionInfoStop: s.ConnectInfoStop,
+		InputOctets: s.InputOctets, OutputOctets: s.OutputOctets,
+		CalledStationID: s.CalledStationID, CallingStationID: s.CallingStationID,
+		TerminateCause: s.TerminateCause, ServiceType: s.ServiceType, FramedProtocol: s.FramedProtocol,
+		FramedIPAddress: s.FramedIPAddress, FramedIPv6Address: s.FramedIPv6Address,
+		FramedIPv6Prefix: s.FramedIPv6Prefix, FramedInterfaceID: s.FramedInterfaceID,
+		DelegatedIPv6Prefix: s.DelegatedIPv6Prefix,
+	}
+}
+
+// listAccounting answers a bare JSON array of sessions, newest first, with
+// django-filter's filters and a Link header for pagination.
+func (h *Handler) listAccounting(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, e := h.parseFilter(q)
+	if e != nil {
+		httpx.WriteFieldErrors(w, e)
+		return
+	}
+	size := pageSize(q.Get("page_size"))
+	total, err := h.Store.CountAccounting(r.Context(), f)
+	if err != nil {
+		httpx.ServerError(w, r, err)
+		return
+	}
+	pages := (total + size - 1) / size
+	if pages == 0 {
+		pages = 1 // an empty first page is still a page
+	}
+	page, ok := pageNumber(lastValue(q, "page"), pages)
+	if !ok {
+		httpx.Detail(w, http.StatusNotFound, "Invalid page.")
+		return
+	}
+	rows, err := h.Store.ListAccounting(r.Context(), f, (page-1)*size, size)
+	if err != nil {
+		httpx.ServerError(w, r, err)
+		return
+	}
+	items := make([]acctItem, len(rows))
+	for i := range rows {
+		items[i] = h.item(&rows[i])
+	}
+	if link := linkHeader(r, page, pages); link != "" {
+		w.Header().Set("Link", link)
+	}
+	httpx.JSON(w, http.StatusOK, items)
+}
+
+func lastValue(q url.Values, key string) string {
+	vs := q[key]
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[len(vs)-1]
+}
+
+func (h *Handler) parseFilter(q url.Values) (store.AcctFilter, *httpx.FieldErrors) {
+	e := &httpx.FieldErrors{}
+	f := store.AcctFilter{
+		Username:         lastValue(q, "username"),
+		CalledStationID:  lastValue(q, "called_station_id"),
+		CallingStationID: lastValue(q, "calling_station_id"),
+	}
+	parseTime := func(name string) *time.Time {
+		s := strings.TrimSpace(lastValue(q, name))
+		if s == "" {
+			return nil
+		}
+		t, ok := httpx.ParseDateTime(s, h.TimeZone, true)
+		if !ok {
+			e.Add(name, "Enter a valid date/time.")
+			return nil
+		}
+		return &t
+	}
+	f.StartFrom = parseTime("start_time")
+	f.StopUntil = parseTime("stop_time")
+	switch strings.ToLower(lastValue(q, "is_open")) {
+	case "true", "1":
+		t := true
+		f.IsOpen = &t
+	case "false", "0":
+		v := false
+		f.IsOpen = &v
+	}
+	if !e.Empty() {
+		return f, e
+	}
+	return f, nil
+}
+
+func pageSize(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n <= 0 {
+		return defaultPageSize
+	}
+	if n > maxPageSize {
+		return maxPageSize
+	}
+	return n
+}
+
+// pageNumber parses the page parameter: 1-based, or "last".
+func pageNumber(s string, pages int) (int, bool) {
+	if s == "" {
+		return 1, true
+	}
+	if s == "last" {
+		return pages, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > pages {
+		return 0, false
+	}
+	return n, true
+}
+
+// linkHeader builds the rel first, prev, next and last links, in that
+// order: first and prev only when there is a previous page, next and last
+// only when there is a next one.
+func linkHeader(r *http.Request, page, pages int) string {
+	var parts []string
+	if page > 1 {
+		parts = append(parts, `<`+pageURL(r, 1)+`>; rel="first"`, `<`+pageURL(r, page-1)+`>; rel="prev"`)
+	}
+	if page < pages {
+		parts = append(parts, `<`+pageURL(r, page+1)+`>; rel="next"`, `<`+pageURL(r, pages)+`>; rel="last"`)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// pageURL is the request's absolute URL with page replaced (dropped for
+// page 1) and the query sorted by name, form-encoded.
+func pageURL(r *http.Request, page int) string {
+	q := r.URL.Query()
+	if page == 1 {
+		q.Del("page")
+	} else {
+		q.Set("page", strconv.Itoa(page))
+	}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range q[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
+		}
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	u := scheme + "://" + r.Host + r.URL.Path
+	if b.Len() > 0 {
+		u += "?" + b.String()
+	}
+	return u
+}

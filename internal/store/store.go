@@ -1,0 +1,313 @@
+// Package store holds goradius's domain types, the Store interface every
+// database backend implements, and the sentinel errors at that boundary.
+//
+// Tables keep FreeRADIUS's own names and columns (radcheck, radreply,
+// radgroupcheck, radgroupreply, radusergroup, radacct, radpostauth, nas) so
+// FreeRADIUS's sql and sqlcounter modules can share the database.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+var (
+	// ErrNotFound is returned when the requested row does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrAlreadyExists is returned when a unique key is already taken.
+	ErrAlreadyExists = errors.New("already exists")
+	// ErrSchemaTooNew is returned when the database was migrated by a newer
+	// goradius than this binary.
+	ErrSchemaTooNew = errors.New("database schema is newer than this goradius")
+)
+
+// User is an account that can log in through FreeRADIUS (Django's auth_user).
+type User struct {
+	ID          int64
+	Username    string
+	Password    string // a Django-style encoded hash, or "!..." for no usable password
+	Email       string
+	FirstName   string
+	LastName    string
+	IsActive    bool
+	IsStaff     bool
+	IsSuperuser bool
+	LastLogin   *time.Time
+	DateJoined  time.Time
+	// ExpiresAt, when set, is the instant from which the user may no longer
+	// log in (from a batch's expiration_date).
+	ExpiresAt *time.Time
+}
+
+// RadiusGroup is a named group of check and reply items
+// (django_freeradius_radiusgroup). Exactly one group is the default one.
+type RadiusGroup struct {
+	ID          int64
+	Name        string
+	Description string
+	IsDefault   bool
+	Created     time.Time
+	Modified    time.Time
+}
+
+// AcctField names one writable column of radacct, in the wire format's
+// vocabulary (see AcctFieldColumns).
+type AcctField int
+
+// The writable radacct fields, in the order of the wire format.
+const (
+	AcctSessionID AcctField = iota
+	AcctUniqueID
+	AcctUsername
+	AcctGroupname
+	AcctRealm
+	AcctNASIPAddress
+	AcctNASPortID
+	AcctNASPortType
+	AcctStartTime
+	AcctUpdateTime
+	AcctStopTime
+	AcctInterval
+	AcctSessionTime
+	AcctAuthentication
+	AcctConnectInfoStart
+	AcctConnectInfoStop
+	AcctInputOctets
+	AcctOutputOctets
+	AcctCalledStationID
+	AcctCallingStationID
+	AcctTerminateCause
+	AcctServiceType
+	AcctFramedProtocol
+	AcctFramedIPAddress
+	AcctFramedIPv6Address
+	AcctFramedIPv6Prefix
+	AcctFramedInterfaceID
+	AcctDelegatedIPv6Prefix
+	NumAcctFields
+)
+
+// AcctFieldColumns maps each AcctField to its radacct column.
+var AcctFieldColumns = [NumAcctFields]string{
+	AcctSessionID:           "acctsessionid",
+	AcctUniqueID:            "acctuniqueid",
+	AcctUsername:            "username",
+	AcctGroupname:           "groupname",
+	AcctRealm:               "realm",
+	AcctNASIPAddress:        "nasipaddress",
+	AcctNASPortID:           "nasportid",
+	AcctNASPortType:         "nasporttype",
+	AcctStartTime:           "acctstarttime",
+	AcctUpdateTime:          "acctupdatetime",
+	AcctStopTime:            "acctstoptime",
+	AcctInterval:            "acctinterval",
+	AcctSessionTime:         "acctsessiontime",
+	AcctAuthentication:      "acctauthentic",
+	AcctConnectInfoStart:    "connectinfo_start",
+	AcctConnectInfoStop:     "connectinfo_stop",
+	AcctInputOctets:         "acctinputoctets",
+	AcctOutputOctets:        "acctoutputoctets",
+	AcctCalledStationID:     "calledstationid",
+	AcctCallingStationID:    "callingstationid",
+	AcctTerminateCause:      "acctterminatecause",
+	AcctServiceType:         "servicetype",
+	AcctFramedProtocol:      "framedprotocol",
+	AcctFramedIPAddress:     "framedipaddress",
+	AcctFramedIPv6Address:   "framedipv6address",
+	AcctFramedIPv6Prefix:    "framedipv6prefix",
+	AcctFramedInterfaceID:   "framedinterfaceid",
+	AcctDelegatedIPv6Prefix: "delegatedipv6prefix",
+}
+
+// AcctSession is one radacct row.
+type AcctSession struct {
+	ID                  int64
+	SessionID           string
+	UniqueID            string
+	Username            *string
+	Groupname           *string
+	Realm               *string
+	NASIPAddress        string
+	NASPortID           *string
+	NASPortType         *string
+	StartTime           *time.Time
+	UpdateTime          *time.Time
+	StopTime            *time.Time
+	Interval            *int64
+	SessionTime         *int64
+	Authentication      *string
+	ConnectInfoStart    *string
+	ConnectInfoStop     *string
+	InputOctets         *int64
+	OutputOctets        *int64
+	CalledStationID     *string
+	CallingStationID    *string
+	TerminateCause      *string
+	ServiceType         *string
+	FramedProtocol      *string
+	FramedIPAddress     *string
+	FramedIPv6Address   *string
+	FramedIPv6Prefix    *string
+	FramedInterfaceID   *string
+	DelegatedIPv6Prefix *string
+}
+
+// AcctWrite is one accounting packet to store: an upsert keyed on UniqueID.
+//
+// Insert holds the full row used when unique_id is new (absent fields are
+// nil: NULL; defaults such as 0 counters and start_time are already filled in
+// by the caller). Update lists the fields to overwrite when the row exists;
+// fields not listed keep their stored values. Both use the same values.
+type AcctWrite struct {
+	UniqueID string
+	// Values holds every field's value: nil (NULL), string, int64 or time.Time.
+	Values [NumAcctFields]any
+	// Update marks the fields an existing row takes from Values.
+	Update [NumAcctFields]bool
+	// AutoGroup, when set, fills groupname on insert from the user's radius
+	// group of lowest priority (radusergroup), if the user has one.
+	AutoGroup bool
+}
+
+// AcctFilter selects accounting rows for ListAccounting. Empty strings and nil
+// pointers mean "no condition".
+type AcctFilter struct {
+	Username         string
+	CalledStationID  string
+	CallingStationID string
+	StartFrom        *time.Time // acctstarttime >= StartFrom
+	StopUntil        *time.Time // acctstoptime <= StopUntil
+	IsOpen           *bool      // acctstoptime IS NULL (true) / IS NOT NULL (false)
+}
+
+// PostAuth is one radpostauth row.
+type PostAuth struct {
+	ID               int64
+	Username         string
+	Password         string
+	Reply            string
+	CalledStationID  *string
+	CallingStationID *string
+	AuthDate         time.Time
+}
+
+// Batch is a batch user creation (radbatch), its users and its files.
+type Batch struct {
+	ID             string // UUID, lowercase with dashes
+	Name           string
+	Strategy       string // "csv" or "prefix"
+	Prefix         string
+	CSVFileName    string // "" when there is no CSV
+	PDFFileName    string // "" when there is no PDF
+	ExpirationDate *time.Time
+	Created        time.Time
+	Modified       time.Time
+	UserIDs        []int64
+}
+
+// BatchFile is a file kept with a batch: the uploaded CSV or the PDF of
+// generated credentials.
+type BatchFile struct {
+	Name        string
+	ContentType string
+	Content     []byte
+}
+
+// NewBatch is everything CreateBatch writes in one transaction.
+type NewBatch struct {
+	Batch Batch
+	// Users are created with the batch; each joins DefaultGroup with
+	// priority 1. Username collisions make the whole batch fail.
+	Users []User
+	CSV   *BatchFile
+	PDF   *BatchFile
+}
+
+// Tokens are the two per-user tokens of the token endpoints.
+type Tokens struct {
+	AuthKey   string // REST API token (authtoken_token), 40 hex characters
+	RadiusKey string // radius user token, usable once as a password
+}
+
+// Store is implemented by every database backend. Methods take ctx first and
+// return ErrNotFound / ErrAlreadyExists (wrapped) at the boundary.
+type Store interface {
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+
+	// Migrate applies pending migrations and returns how many ran. A database
+	// with a newer schema returns ErrSchemaTooNew.
+	Migrate(ctx context.Context) (int, error)
+	// SchemaVersion returns the applied and the latest known schema versions.
+	SchemaVersion(ctx context.Context) (applied, latest int, err error)
+
+	// Setting returns a named server setting kept in the database
+	// (ErrNotFound if unset); PutSetting stores one.
+	Setting(ctx context.Context, name string) (string, error)
+	PutSetting(ctx context.Context, name, value string) error
+
+	// CreateUser inserts u (u.ID is set) and adds it to the default radius
+	// group, or to groups when given (priority in the given order, from 1).
+	CreateUser(ctx context.Context, u *User, groups ...string) error
+	// UserByUsername looks up a user by exact (case-sensitive) name.
+	UserByUsername(ctx context.Context, username string) (User, error)
+	// ListUsers returns every user ordered by username.
+	ListUsers(ctx context.Context) ([]User, error)
+	// SetPassword replaces a user's encoded password.
+	SetPassword(ctx context.Context, username, encoded string) error
+	// SetActive enables or disables a user.
+	SetActive(ctx context.Context, username string, active bool) error
+	// DeleteUser removes a user with its tokens, memberships, batch links and
+	// the radcheck/radreply/radusergroup rows of that username.
+	DeleteUser(ctx context.Context, username string) error
+	// UsernamesWithPrefix returns every username that starts with prefix.
+	UsernamesWithPrefix(ctx context.Context, prefix string) ([]string, error)
+
+	// Groups returns the radius groups ordered by name.
+	Groups(ctx context.Context) ([]RadiusGroup, error)
+	// DefaultGroup returns the group new users join.
+	DefaultGroup(ctx context.Context) (RadiusGroup, error)
+	// UserGroups returns the groupnames of a username, lowest priority first.
+	UserGroups(ctx context.Context, username string) ([]string, error)
+
+	// ConsumeRadiusToken deletes the user's radius token if it equals key
+	// and reports whether it did. CheckRadiusToken only compares.
+	ConsumeRadiusToken(ctx context.Context, userID int64, key string) (bool, error)
+	CheckRadiusToken(ctx context.Context, userID int64, key string) (bool, error)
+	// EnsureTokens returns the user's auth token and radius token, creating
+	// whichever is missing with newKey.
+	EnsureTokens(ctx context.Context, userID int64, newAuthKey, newRadiusKey func() string) (Tokens, error)
+	// UserByAuthToken finds the user owning a REST API token.
+	UserByAuthToken(ctx context.Context, key string) (User, error)
+
+	// WriteAccounting upserts one radacct row by unique_id in one atomic
+	// statement or transaction; created reports an insert.
+	WriteAccounting(ctx context.Context, w *AcctWrite) (created bool, err error)
+	// ListAccounting returns the rows matching f, newest acctstarttime first
+	// (then highest radacctid), skipping offset rows, at most limit rows.
+	ListAccounting(ctx context.Context, f AcctFilter, offset, limit int) ([]AcctSession, error)
+	// CountAccounting counts the rows matching f.
+	CountAccounting(ctx context.Context, f AcctFilter) (int, error)
+
+	// CreatePostAuth inserts one radpostauth row (p.ID is set). Values longer
+	// than their columns must already be truncated by the caller.
+	CreatePostAuth(ctx context.Context, p *PostAuth) error
+	// PostAuthLog returns the newest radpostauth rows, newest first.
+	PostAuthLog(ctx context.Context, limit int) ([]PostAuth, error)
+
+	// CreateBatch writes a batch, its users, their default-group membership
+	// and its files in one transaction: all or nothing. A taken batch name or
+	// username returns ErrAlreadyExists.
+	CreateBatch(ctx context.Context, nb *NewBatch) error
+	// BatchByID returns a batch with its user ids; BatchByName finds one by
+	// its unique name.
+	BatchByID(ctx context.Context, id string) (Batch, error)
+	BatchByName(ctx context.Context, name string) (Batch, error)
+	// BatchFile returns a batch's file by kind ("csv" or "pdf").
+	BatchFile(ctx context.Context, batchID, kind string) (BatchFile, error)
+	// UsersByIDs returns the users with these ids, ordered by id.
+	UsersByIDs(ctx context.Context, ids []int64) ([]User, error)
+}
