@@ -307,7 +307,6 @@ func looksLikeHeader(rec []string) bool {
 	return (u == "username" || u == "user") && (e == "email" || e == "e-mail" || e == "mail")
 }
 
-
 func blankRecord(rec []string) bool {
 	return len(rec) == 1 && strings.TrimSpace(rec[0]) == ""
 }

@@ -290,7 +290,9 @@ func TestAccountingList(t *testing.T) {
 		})
 
 		t.Run("newest first", func(t *testing.T) {
-			var items []struct{ UniqueID string `json:"unique_id"` }
+			var items []struct {
+				UniqueID string `json:"unique_id"`
+			}
 			json.Unmarshal(e.get("/api/v1/accounting/?page_size=3").body, &items)
 			if len(items) != 3 || items[0].UniqueID != "sess23" || items[1].UniqueID != "sess22" || items[2].UniqueID != "sess21" {
 				t.Fatalf("%+v", items)
