@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/goradius/goradius/internal/config"
@@ -76,6 +78,12 @@ func runServe(env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "goradius listening on http://%s (database %s)\nAPI token: run 'goradius api-token%s' to print it\n",
 		ln.Addr(), redactURL(c.DB), dbHint(c))
 
+	if c.PprofListen != "" {
+		if err := servePprof(c.PprofListen, log); err != nil {
+			return err
+		}
+	}
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -102,4 +110,22 @@ func dbHint(c *config.Config) string {
 		return ""
 	}
 	return " --db " + redactURL(c.DB)
+}
+
+// servePprof serves Go's profiling endpoints on their own listener, never
+// on the API's.
+func servePprof(addr string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s for pprof: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Info("pprof listening", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	go func() { _ = http.Serve(ln, mux) }()
+	return nil
 }

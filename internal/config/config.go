@@ -39,6 +39,8 @@ type Config struct {
 	SMTP                string
 	LogFormat           string
 	LogLevel            string
+	// PprofListen, when set, serves net/http/pprof on that address.
+	PprofListen string
 }
 
 // Group selects which options a command accepts.
@@ -117,6 +119,9 @@ func buildOptions() []option {
 
 	a, c = str(func(c *Config) *string { return &c.Listen })
 	add(mk("listen", ServeOptions, "127.0.0.1:8000", "address the HTTP API listens on", a, c))
+
+	a, c = str(func(c *Config) *string { return &c.PprofListen })
+	add(mk("pprof-listen", ServeOptions, "", "address for Go's pprof profiling endpoints, for diagnosis (keep it on loopback); empty: off", a, c))
 
 	a, c = str(func(c *Config) *string { return &c.APIToken })
 	o := mk("api-token", ServeOptions|DBOptions, "",

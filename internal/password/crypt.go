@@ -31,11 +31,11 @@ func cryptIndex(c byte) int {
 // cryptCheck reports whether crypt(password, setting) == setting, for the
 // schemes this package implements. A password containing a NUL byte never
 // matches: C's crypt would silently cut it there (and Python refuses it).
-func cryptCheck(password, setting string) bool {
+func cryptCheck(password, setting string, lim *limits) bool {
 	if strings.IndexByte(password, 0) >= 0 {
 		return false
 	}
-	got, ok := cryptHash(password, setting)
+	got, ok := cryptHash(password, setting, lim)
 	if !ok {
 		return false
 	}
@@ -43,10 +43,10 @@ func cryptCheck(password, setting string) bool {
 }
 
 // cryptHash computes crypt(password, setting) for the supported schemes.
-func cryptHash(password, setting string) (string, bool) {
+func cryptHash(password, setting string, lim *limits) (string, bool) {
 	switch {
 	case strings.HasPrefix(setting, "$"):
-		return cryptModular(password, setting)
+		return cryptModular(password, setting, lim)
 	default:
 		return desCrypt(password, setting)
 	}

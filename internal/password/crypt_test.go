@@ -33,11 +33,11 @@ var cryptVectors = []struct{ password, hash, source string }{
 
 func TestCryptVectors(t *testing.T) {
 	for _, v := range cryptVectors {
-		if !cryptCheck(v.password, v.hash) {
-			got, _ := cryptHash(v.password, v.hash)
+		if !cryptCheck(v.password, v.hash, &defaultLimits) {
+			got, _ := cryptHash(v.password, v.hash, &defaultLimits)
 			t.Errorf("%s: crypt(%q, %q) = %q", v.source, v.password, v.hash, got)
 		}
-		if cryptCheck("!"+v.password, v.hash) {
+		if cryptCheck("!"+v.password, v.hash, &defaultLimits) {
 			t.Errorf("%s: crypt accepted a wrong password for %q", v.source, v.hash)
 		}
 		// Django's crypt hasher takes any crypt(3) string too.
@@ -58,7 +58,7 @@ func TestCryptMalformed(t *testing.T) {
 		"$2b$31$" + strings.Repeat("a", 53),
 		"*0", "*1", "!", "ab", "a", "ab1Hv2Lg7ltQ", "ab1Hv2Lg7ltQoX",
 	} {
-		if cryptCheck("Crypt-Test-1", h) || cryptCheck("", h) || cryptCheck("hello", h) {
+		if cryptCheck("Crypt-Test-1", h, &defaultLimits) || cryptCheck("", h, &defaultLimits) || cryptCheck("hello", h, &defaultLimits) {
 			t.Errorf("cryptCheck accepted %q", h)
 		}
 	}

@@ -15,22 +15,18 @@ import (
 // algorithm), SHA-crypt ($5$ and $6$, Ulrich Drepper's specification) and
 // bcrypt ($2a$, $2b$, $2y$). Written from the published descriptions.
 
-// maxSHACryptRounds bounds "rounds=" of SHA-crypt; the default is 5000 and
-// passlib writes 535000 ($5$) or 656000 ($6$).
-const maxSHACryptRounds = 1_000_000
-
 // cryptModular computes crypt(password, setting) for a setting that starts
 // with "$".
-func cryptModular(password, setting string) (string, bool) {
+func cryptModular(password, setting string, lim *limits) (string, bool) {
 	switch {
 	case strings.HasPrefix(setting, "$1$"):
 		return md5Crypt(password, setting)
 	case strings.HasPrefix(setting, "$5$"):
-		return shaCrypt(password, setting, "$5$", sha256.New, sha256CryptOrder[:])
+		return shaCrypt(password, setting, "$5$", sha256.New, sha256CryptOrder[:], lim)
 	case strings.HasPrefix(setting, "$6$"):
-		return shaCrypt(password, setting, "$6$", sha512.New, sha512CryptOrder[:])
+		return shaCrypt(password, setting, "$6$", sha512.New, sha512CryptOrder[:], lim)
 	case strings.HasPrefix(setting, "$2"):
-		if !validBcrypt(setting, &defaultLimits) {
+		if !validBcrypt(setting, lim) {
 			return "", false
 		}
 		pw := []byte(password)
@@ -138,7 +134,7 @@ var (
 	}
 )
 
-func shaCrypt(password, setting, magic string, newHash func() hash.Hash, order []int) (string, bool) {
+func shaCrypt(password, setting, magic string, newHash func() hash.Hash, order []int, lim *limits) (string, bool) {
 	rest := setting[len(magic):]
 	rounds, custom := 5000, false
 	if r, ok := strings.CutPrefix(rest, "rounds="); ok {
@@ -149,7 +145,7 @@ func shaCrypt(password, setting, magic string, newHash func() hash.Hash, order [
 			rest = after
 		}
 	}
-	if rounds > maxSHACryptRounds {
+	if rounds > lim.shaCryptRounds {
 		return "", false
 	}
 	salt := []byte(cryptSalt(rest, 16))

@@ -64,7 +64,7 @@ func CheckFreeRADIUS(attribute, value, password string) (ok bool) {
 	if password == "" { // rlm_pap: "Password must not be empty"
 		return false
 	}
-	return checkRadius(strings.ToLower(attribute), value, password, true)
+	return checkRadius(strings.ToLower(attribute), value, password, true, &defaultLimits)
 }
 
 // NTHash returns the NT hash of password as 32 lowercase hex digits: MD4
@@ -88,7 +88,7 @@ func ntHash(password string) []byte {
 
 // checkRadius verifies one attribute (lower-case name). withHeader allows
 // one level of Password-With-Header.
-func checkRadius(attr, value, password string, withHeader bool) bool {
+func checkRadius(attr, value, password string, withHeader bool, lim *limits) bool {
 	switch attr {
 	case "cleartext-password":
 		return subtle.ConstantTimeCompare([]byte(value), []byte(password)) == 1
@@ -132,12 +132,12 @@ func checkRadius(attr, value, password string, withHeader bool) bool {
 	case "ssha2-512-password":
 		return saltedEq(sha512.New(), password, normify(value, 64+1))
 	case "crypt-password":
-		return cryptCheck(password, value)
+		return cryptCheck(password, value, lim)
 	case "pbkdf2-password":
-		return checkRadiusPBKDF2(value, password)
+		return checkRadiusPBKDF2(value, password, lim)
 	case "password-with-header":
 		if withHeader {
-			return checkWithHeader(value, password)
+			return checkWithHeader(value, password, lim)
 		}
 	}
 	return false
@@ -183,8 +183,9 @@ func normify(value string, minLen int) []byte {
 	return []byte(value)
 }
 
-// decodeBase64 decodes standard base64, padded or not. Unlike Go's
-// decoder, it does not skip line breaks.
+// decodeBase64 decodes standard base64, padded or not (FreeRADIUS's own
+// tests write iteration counts as "AAAD6A"). Unlike Go's decoder, it does
+// not skip line breaks.
 func decodeBase64(s string) ([]byte, bool) {
 	if strings.ContainsAny(s, "\r\n") {
 		return nil, false
@@ -271,7 +272,7 @@ var radiusHeaders = map[string]string{
 // checkWithHeader handles Password-With-Header. As in rlm_pap, the header
 // runs to the first "}"; a value without one may be base64 of a value
 // with one; a missing or unknown header means a cleartext password.
-func checkWithHeader(value, password string) bool {
+func checkWithHeader(value, password string, lim *limits) bool {
 	i := strings.IndexByte(value, '}')
 	if i < 0 {
 		if b, ok := decodeBase64(value); ok && len(b) > 0 && b[0] == '{' && strings.IndexByte(string(b), '}') >= 0 {
@@ -280,26 +281,26 @@ func checkWithHeader(value, password string) bool {
 		}
 	}
 	if i < 0 {
-		return checkRadius("cleartext-password", value, password, false)
+		return checkRadius("cleartext-password", value, password, false, lim)
 	}
 	attr, known := radiusHeaders[strings.ToLower(value[:i+1])]
 	if !known {
-		return checkRadius("cleartext-password", value, password, false)
+		return checkRadius("cleartext-password", value, password, false, lim)
 	}
 	rest := value[i+1:]
 	switch attr {
 	case "":
 		return false
 	case "pbkdf2-sha1":
-		return radiusPBKDF2Digest(password, rest, "sha1", '$', '$', false, false)
+		return radiusPBKDF2Digest(password, rest, "sha1", '$', '$', false, false, lim)
 	case "pbkdf2-sha256":
-		return radiusPBKDF2Digest(password, rest, "sha256", '$', '$', false, false)
+		return radiusPBKDF2Digest(password, rest, "sha256", '$', '$', false, false, lim)
 	case "pbkdf2-sha512":
-		return radiusPBKDF2Digest(password, rest, "sha512", '$', '$', false, false)
+		return radiusPBKDF2Digest(password, rest, "sha512", '$', '$', false, false, lim)
 	case "pbkdf2-sha256-legacy":
 		return check389dsLegacy(password, rest)
 	}
-	return checkRadius(attr, rest, password, false)
+	return checkRadius(attr, rest, password, false, lim)
 }
 
 // PBKDF2 digest names: rlm_pap's pbkdf2_crypt_names and
@@ -323,7 +324,7 @@ var passlibNames = map[string]bool{"sha1": true, "sha256": true, "sha512": true}
 
 // checkRadiusPBKDF2 dispatches the PBKDF2-Password formats as rlm_pap's
 // pap_auth_pbkdf2 does.
-func checkRadiusPBKDF2(value, password string) bool {
+func checkRadiusPBKDF2(value, password string, lim *limits) bool {
 	if len(value) < 2 {
 		return false
 	}
@@ -334,7 +335,7 @@ func checkRadiusPBKDF2(value, password string) bool {
 			if !ok || !passlibNames[strings.ToLower(name)] {
 				return false
 			}
-			return radiusPBKDF2Digest(password, rest, name, '$', '$', false, false)
+			return radiusPBKDF2Digest(password, rest, name, '$', '$', false, false, lim)
 		}
 		// Crypt::PBKDF2 LDAP: [{X-PBKDF2}]<digest>:<b64 iterations>:<b64 salt>:<b64 key>
 		if value[0] == '{' {
@@ -348,7 +349,7 @@ func checkRadiusPBKDF2(value, password string) bool {
 		if !ok || passlibNames[strings.ToLower(name)] {
 			return false
 		}
-		return radiusPBKDF2Digest(password, rest, name, ':', ':', true, false)
+		return radiusPBKDF2Digest(password, rest, name, ':', ':', true, false, lim)
 	}
 	if rest, ok := strings.CutPrefix(value, "$PBKDF2$"); ok {
 		// Crypt::PBKDF2 crypt: $PBKDF2$<digest>:<iterations>:<b64 salt>$<b64 key>
@@ -356,7 +357,7 @@ func checkRadiusPBKDF2(value, password string) bool {
 		if !ok || passlibNames[strings.ToLower(name)] {
 			return false
 		}
-		return radiusPBKDF2Digest(password, rest, name, ':', '$', false, false)
+		return radiusPBKDF2Digest(password, rest, name, ':', '$', false, false, lim)
 	}
 	if rest, ok := strings.CutPrefix(value, "$pbkdf2-"); ok {
 		// passlib: $pbkdf2-<digest>$<iterations>$<ab64 salt>$<ab64 key>
@@ -364,7 +365,7 @@ func checkRadiusPBKDF2(value, password string) bool {
 		if !ok || !passlibNames[strings.ToLower(name)] {
 			return false
 		}
-		return radiusPBKDF2Digest(password, rest, name, '$', '$', false, true)
+		return radiusPBKDF2Digest(password, rest, name, '$', '$', false, true, lim)
 	}
 	return false
 }
@@ -373,7 +374,7 @@ func checkRadiusPBKDF2(value, password string) bool {
 // Iterations are decimal, or base64 of a 32-bit big-endian number; salt
 // and key are base64 (passlib's variant, with "." for "+" and no padding,
 // if ab64); 0 iterations count as 1, as in rlm_pap.
-func radiusPBKDF2Digest(password, s, name string, iterSep, saltSep byte, iterB64, ab64 bool) bool {
+func radiusPBKDF2Digest(password, s, name string, iterSep, saltSep byte, iterB64, ab64 bool, lim *limits) bool {
 	newHash := radiusPBKDF2Hashes[strings.ToLower(name)]
 	if newHash == nil {
 		return false
@@ -398,7 +399,7 @@ func radiusPBKDF2Digest(password, s, name string, iterSep, saltSep byte, iterB64
 	if iter == 0 {
 		iter = 1
 	}
-	if iter > maxPBKDF2Iterations {
+	if iter > uint64(lim.pbkdf2Iterations) {
 		return false
 	}
 	s = s[i+1:]

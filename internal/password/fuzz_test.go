@@ -18,6 +18,7 @@ var fuzzLimits = limits{
 	argon2Time:       4,
 	argon2Lanes:      8,
 	argon2Work:       4096,
+	shaCryptRounds:   5000,
 }
 
 // FuzzCheck feeds arbitrary passwords and encodings to the verifier (which

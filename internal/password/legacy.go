@@ -58,10 +58,10 @@ func checkUnsaltedMD5(password, encoded string) bool {
 // checkDjangoCrypt verifies "crypt$<salt>$<crypt(3) output>". Django
 // ignores the salt field (it has been empty since Django 1.4) and calls
 // crypt(password, data) with the stored string as the setting.
-func checkDjangoCrypt(password, encoded string) bool {
+func checkDjangoCrypt(password, encoded string, lim *limits) bool {
 	f := strings.SplitN(encoded, "$", 3)
 	if len(f) != 3 {
 		return false
 	}
-	return cryptCheck(password, f[2])
+	return cryptCheck(password, f[2], lim)
 }

@@ -9,6 +9,7 @@
 //	argon2$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt b64>$<hash b64>
 //	argon2$argon2i$v=19$m=...,t=...,p=...$<salt b64>$<hash b64>
 //	argon2$argon2i$m=...,t=...,p=...$<salt b64>$<hash b64>    (Argon2 1.0, no v=)
+//	                                            (argon2d is accepted too)
 //	bcrypt_sha256$$2b$<cost>$<22 salt chars><31 hash chars>
 //	bcrypt$$2b$<cost>$<22 salt chars><31 hash chars>
 //	scrypt$<N>$<salt>$<r>$<p>$<base64 64-byte key>
@@ -17,7 +18,7 @@
 //	sha1$$<hex sha1(password)>                  (unsalted_sha1)
 //	<hex md5(password)>  and  md5$$<hex md5>    (unsalted_md5)
 //	crypt$<ignored>$<crypt(3) string>           (traditional DES crypt, and
-//	                                             $1$, $5$, $6$ crypt strings)
+//	                                             $1$, $5$, $6$, $2b$ strings)
 //
 // Passwords are the UTF-8 (or raw) bytes of the Go string, as Django hashes
 // force_bytes(password). A stored value starting with "!" is Django's
@@ -28,10 +29,15 @@
 // Django has ever written by default: PBKDF2 at most 5,000,000 iterations;
 // bcrypt cost at most 16; scrypt N*r*128 bytes at most 64 MiB, r*p at most
 // 64 and N*r*p at most 2^22; Argon2 at most 256 MiB of memory, 16 passes,
-// 64 lanes, 2^21 KiB*passes in total, salts and hashes of at most 1 KiB.
+// 64 lanes, 2^21 KiB*passes in total, salts and hashes of at most 1 KiB;
+// SHA-crypt at most 1,000,000 rounds.
 //
 // New hashes are always pbkdf2_sha256, built like Django 3.2's
 // make_password: see MakePBKDF2SHA256.
+//
+// CheckFreeRADIUS verifies the password attributes of FreeRADIUS's radcheck
+// table (Cleartext-Password, NT-Password, Crypt-Password, ...) as rlm_pap
+// does, and NTHash computes NT-Password values.
 package password
 
 import (
@@ -55,6 +61,7 @@ type limits struct {
 	argon2Time       int
 	argon2Lanes      int
 	argon2Work       int // memory (KiB) * time
+	shaCryptRounds   int // SHA-crypt ($5$, $6$) "rounds="
 }
 
 const maxPBKDF2Iterations = 5_000_000
@@ -69,6 +76,7 @@ var defaultLimits = limits{
 	argon2Time:       16,
 	argon2Lanes:      64,
 	argon2Work:       1 << 21,
+	shaCryptRounds:   1_000_000, // default 5000; passlib writes 535000/656000
 }
 
 const maxArgon2Len = 1024 // bytes of an Argon2 salt or hash
@@ -135,7 +143,7 @@ func check(password, encoded string, lim *limits) bool {
 	case algUnsaltedMD5:
 		return checkUnsaltedMD5(password, encoded)
 	case algCrypt:
-		return checkDjangoCrypt(password, encoded)
+		return checkDjangoCrypt(password, encoded, lim)
 	}
 	return false
 }

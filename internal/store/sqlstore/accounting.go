@@ -154,37 +154,47 @@ func (s *Store) upsertOnDuplicateKey(ctx context.Context, w *store.AcctWrite, va
 	return n == 1, err
 }
 
-// updateThenInsert is SQLite's transaction. It cannot race: the writer has
-// one connection and BEGIN IMMEDIATE holds the database's write lock against
-// other processes.
+// updateThenInsert is SQLite's write: the packet joins the group commit of
+// the single writer (see groupWriter), and its answer comes after the
+// commit that made it durable.
 func (s *Store) updateThenInsert(ctx context.Context, w *store.AcctWrite, values [store.NumAcctFields]any) (bool, error) {
-	var created bool
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		created = false
-		set, setArgs := acctSet(w, values)
-		if set != "" {
-			res, err := tx.ExecContext(ctx, s.q("UPDATE radacct SET "+set+" WHERE acctuniqueid = ?"),
-				append(setArgs, w.UniqueID)...)
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil || n > 0 {
-				return err
-			}
-		} else {
-			found, err := s.exists(ctx, tx, qAcctExists, w.UniqueID)
-			if err != nil || found {
-				return err
-			}
-		}
-		query, args := acctInsert(w, values)
-		if _, err := tx.ExecContext(ctx, s.q(query), args...); err != nil {
+	if s.group == nil {
+		var created bool
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			created, err = s.updateThenInsertTx(ctx, tx, w, values)
 			return err
+		})
+		return created, err
+	}
+	return s.group.write(ctx, w, values)
+}
+
+// updateThenInsertTx updates the session's row, or inserts it when there is
+// none. It cannot race: SQLite's writer has one connection and BEGIN
+// IMMEDIATE holds the database's write lock against other processes.
+func (s *Store) updateThenInsertTx(ctx context.Context, tx *sql.Tx, w *store.AcctWrite, values [store.NumAcctFields]any) (bool, error) {
+	set, setArgs := acctSet(w, values)
+	if set != "" {
+		res, err := tx.ExecContext(ctx, s.q("UPDATE radacct SET "+set+" WHERE acctuniqueid = ?"),
+			append(setArgs, w.UniqueID)...)
+		if err != nil {
+			return false, err
 		}
-		created = true
-		return nil
-	})
-	return created, err
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return false, err
+		}
+	} else {
+		found, err := s.exists(ctx, tx, qAcctExists, w.UniqueID)
+		if err != nil || found {
+			return false, err
+		}
+	}
+	query, args := acctInsert(w, values)
+	if _, err := tx.ExecContext(ctx, s.q(query), args...); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // acctWhere returns the WHERE clause (or "") of f and its args.

@@ -36,10 +36,12 @@ type Store struct {
 	// exactly one connection, so writers queue in Go instead of fighting
 	// over the file lock; reader then is a separate pool that runs queries
 	// alongside it (WAL). For the servers both are the same pool.
-	writer *sql.DB
-	reader *sql.DB
+	writer *pool
+	reader *pool
 	now    func() time.Time
 	log    *slog.Logger
+	// group batches SQLite's accounting writes into shared commits.
+	group *groupWriter
 }
 
 var _ store.Store = (*Store)(nil)
@@ -52,12 +54,18 @@ type querier interface {
 }
 
 func newStore(d *dialect, writer, reader *sql.DB, opts Options) *Store {
-	s := &Store{d: d, writer: writer, reader: reader, now: opts.Now, log: opts.Logger}
+	s := &Store{d: d, writer: newPool(writer), reader: newPool(reader), now: opts.Now, log: opts.Logger}
+	if reader == writer {
+		s.reader = s.writer
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if d.acctWrite == acctUpdateThenInsert {
+		s.group = newGroupWriter(s)
 	}
 	return s
 }
@@ -80,6 +88,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the database.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	err := s.writer.Close()
 	if s.reader != s.writer {
 		err = errors.Join(err, s.reader.Close())
