@@ -9,9 +9,10 @@ export GORADIUS_TEST_POSTGRES GORADIUS_TEST_MYSQL
 .PHONY: test unit fuzz build bench
 
 # Everything, with nothing skipped: a missing database or tool fails the run.
+# The fuzz targets run first so that go test's summary closes the output.
 test:
-	GORADIUS_TEST_REQUIRE_DB=1 GORADIUS_TEST_REQUIRE_TOOLS=1 go test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
+	GORADIUS_TEST_REQUIRE_DB=1 GORADIUS_TEST_REQUIRE_TOOLS=1 go test -race -count=1 ./...
 
 # The fuzz targets of every parser of outside input, briefly.
 fuzz:

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/goradius/goradius/internal/config"
@@ -152,31 +154,100 @@ func setupLog(w io.Writer, c *config.Config) *slog.Logger {
 func openStore(ctx context.Context, c *config.Config, log *slog.Logger) (store.Store, int, error) {
 	s, err := sqlstore.Open(ctx, c.DB, sqlstore.Options{Logger: log})
 	if err != nil {
-		return nil, 0, fmt.Errorf("opening the database %s: %w", redactURL(c.DB), err)
+		return nil, 0, scrub(fmt.Errorf("opening the database %s: %w", redactURL(c.DB), err), c.DB)
 	}
 	n, err := s.Migrate(ctx)
 	if err != nil {
+		if errors.Is(err, store.ErrSchemaTooNew) {
+			if applied, latest, verr := s.SchemaVersion(ctx); verr == nil {
+				err = fmt.Errorf("%w: the database %s has schema version %d, but this goradius knows versions up to %d only; "+
+					"a newer goradius has migrated it: upgrade goradius to that release (or a later one) and run it again",
+					store.ErrSchemaTooNew, redactURL(c.DB), applied, latest)
+				s.Close()
+				return nil, 0, scrub(err, c.DB)
+			}
+		}
 		s.Close()
-		return nil, 0, fmt.Errorf("migrating the database %s: %w", redactURL(c.DB), err)
+		return nil, 0, scrub(fmt.Errorf("migrating the database %s: %w", redactURL(c.DB), err), c.DB)
 	}
 	return s, n, nil
 }
 
-// redactURL hides a password in a database URL for messages.
+// redactURL hides a password in a database URL for messages: the one of
+// user:pass@ and a password= parameter.
 func redactURL(u string) string {
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		return u
-	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return u
-	}
-	cred := rest[:at]
-	if user, _, hasPass := strings.Cut(cred, ":"); hasPass {
-		return scheme + "://" + user + ":xxxxx@" + rest[at+1:]
+	for _, secret := range urlSecrets(u) {
+		u = strings.ReplaceAll(u, secret, "xxxxx")
 	}
 	return u
+}
+
+// urlSecrets returns the passwords a database URL holds, as written and
+// decoded: after "user:" before the last "@" (also in a DSN without
+// "scheme://", a common mistake), and password= or passwd= parameters.
+func urlSecrets(u string) []string {
+	var out []string
+	add := func(s string) {
+		if s == "" {
+			return
+		}
+		out = append(out, s)
+		if d, err := url.PathUnescape(s); err == nil && d != s {
+			out = append(out, d)
+		}
+		if d, err := url.QueryUnescape(s); err == nil && d != s {
+			out = append(out, d)
+		}
+	}
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		scheme, rest, _ = strings.Cut(u, ":")
+		switch strings.ToLower(scheme) {
+		case "sqlite", "sqlite3":
+			return nil // a file path, whatever its characters
+		}
+		rest = u // a DSN: user:pass@tcp(host)/db
+	}
+	authority, query, _ := strings.Cut(rest, "?")
+	if at := strings.LastIndex(authority, "@"); at >= 0 {
+		if _, pass, hasPass := strings.Cut(authority[:at], ":"); hasPass {
+			add(pass)
+		}
+	}
+	for _, kv := range strings.Split(query, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		switch strings.ToLower(k) {
+		case "password", "passwd", "pass":
+			add(v)
+		}
+	}
+	// Longest first, so a decoded form inside a longer one is not left
+	// half replaced.
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// scrubbedError is an error whose message had the database password
+// removed; it still unwraps to the original.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// scrub removes the passwords of dbURL from err's message: drivers and the
+// store may quote the URL, or parts of it, in their errors.
+func scrub(err error, dbURL string) error {
+	msg := err.Error()
+	for _, secret := range urlSecrets(dbURL) {
+		msg = strings.ReplaceAll(msg, secret, "xxxxx")
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return &scrubbedError{msg: msg, err: err}
 }
 
 // loadDB parses a database command's flags and loads its configuration.

@@ -123,9 +123,18 @@ func buildOptions() []option {
 	a, c = str(func(c *Config) *string { return &c.PprofListen })
 	add(mk("pprof-listen", ServeOptions, "", "address for Go's pprof profiling endpoints, for diagnosis (keep it on loopback); empty: off", a, c))
 
-	a, c = str(func(c *Config) *string { return &c.APIToken })
+	_, c = str(func(c *Config) *string { return &c.APIToken })
 	o := mk("api-token", ServeOptions|DBOptions, "",
-		"shared API token FreeRADIUS sends (at least 15 characters); empty: one is generated on first start and kept in the database (print it with 'goradius api-token')", a, c)
+		"shared API token FreeRADIUS sends (at least 15 characters); empty: one is generated on first start and kept in the database (print it with 'goradius api-token')",
+		func(c *Config, v string) error {
+			// Checked here, not in validate, so the message names where the
+			// token came from (flag, variable, file line).
+			if v != "" && len(v) < MinAPITokenLength {
+				return tokenTooShort(len(v))
+			}
+			c.APIToken = v
+			return nil
+		}, c)
 	o.secret = true
 	add(o)
 
@@ -263,20 +272,27 @@ func Register(fs *flag.FlagSet, g Group) *Loader {
 // config file, then the default.
 func (l *Loader) Load(getenv func(string) string) (*Config, error) {
 	c := &Config{}
-	file := map[string]string{}
-	path := *l.config
+	file := map[string]fileValue{}
+	path, from := *l.config, "--config"
 	if path == "" {
-		path = getenv("GORADIUS_CONFIG")
+		path, from = getenv("GORADIUS_CONFIG"), "GORADIUS_CONFIG"
 	}
 	if path != "" {
 		var err error
-		if file, err = readFile(path); err != nil {
+		if file, err = readFile(path, from); err != nil {
 			return nil, err
 		}
 	}
+	// In line order, so the first mistake of the file is the one reported.
+	names := make([]string, 0, len(file))
 	for name := range file {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool { return file[names[i]].line < file[names[j]].line })
+	for _, name := range names {
 		if _, ok := l.values[name]; !ok && !knownOption(name) {
-			return nil, fmt.Errorf("config file %s: unknown setting %q", path, name)
+			return nil, fmt.Errorf("config file %s line %d: unknown setting %q (settings are the flag names of 'goradius serve --help', without --)",
+				path, file[name].line, name)
 		}
 	}
 	for i := range options {
@@ -313,7 +329,7 @@ func knownOption(name string) bool {
 	return false
 }
 
-func resolve(o *option, v *flagValue, getenv func(string) string, file map[string]string, path string) (raw, src string, err error) {
+func resolve(o *option, v *flagValue, getenv func(string) string, file map[string]fileValue, path string) (raw, src string, err error) {
 	if v.set {
 		return v.raw, "--" + o.name, nil
 	}
@@ -330,15 +346,19 @@ func resolve(o *option, v *flagValue, getenv func(string) string, file map[strin
 		}
 	}
 	if fv, ok := file[o.name]; ok {
-		return fv, fmt.Sprintf("%s: %s", path, o.name), nil
+		return fv.value, fmt.Sprintf("config file %s line %d (%s)", path, fv.line, o.name), nil
 	}
 	return o.def, "default of --" + o.name, nil
 }
 
+func tokenTooShort(n int) error {
+	return fmt.Errorf("the API token is %d characters long; it must have at least %d (a hard to guess value of letters and digits)",
+		n, MinAPITokenLength)
+}
+
 func (c *Config) validate() error {
 	if c.APIToken != "" && len(c.APIToken) < MinAPITokenLength {
-		return fmt.Errorf("the API token is %d characters long; it must have at least %d (a hard to guess value of letters and digits)",
-			len(c.APIToken), MinAPITokenLength)
+		return tokenTooShort(len(c.APIToken))
 	}
 	if strings.TrimSpace(c.DB) == "" {
 		return errors.New("no database: set --db or GORADIUS_DB (for example sqlite:goradius.db)")
@@ -346,14 +366,21 @@ func (c *Config) validate() error {
 	return nil
 }
 
+// fileValue is a setting of the config file and the line it is on.
+type fileValue struct {
+	value string
+	line  int
+}
+
 // readFile parses 'name = value' lines; '#' starts a comment line and values
-// may be quoted.
-func readFile(path string) (map[string]string, error) {
+// may be quoted. from is where the path came from (--config or
+// GORADIUS_CONFIG), for the message when the file cannot be read.
+func readFile(path, from string) (map[string]fileValue, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("config file: %w", err)
+		return nil, fmt.Errorf("config file (%s): %w", from, err)
 	}
-	out := map[string]string{}
+	out := map[string]fileValue{}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -377,7 +404,7 @@ func readFile(path string) (map[string]string, error) {
 				value = value[1 : len(value)-1]
 			}
 		}
-		out[name] = value
+		out[name] = fileValue{value: value, line: n}
 	}
 	return out, sc.Err()
 }
