@@ -7,6 +7,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// The binary carries its own time zone database, so --time-zone works on
+	// hosts without /usr/share/zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/goradius/goradius/internal/cli"
 )

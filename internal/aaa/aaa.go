@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -29,6 +31,8 @@ type Service struct {
 	// AccountingAutoGroup fills groupname of new sessions from the user's
 	// radius group of lowest priority.
 	AccountingAutoGroup bool
+	// Counters say when counters reset and how traffic is replied.
+	Counters CounterSettings
 }
 
 func (s *Service) now() time.Time {
@@ -50,64 +54,235 @@ type Reason string
 
 // Authorize outcomes.
 const (
-	ReasonPassword      Reason = "password"
-	ReasonRadiusToken   Reason = "radius-token"
-	ReasonMissingFields Reason = "missing-fields"
-	ReasonUnknownUser   Reason = "unknown-user"
-	ReasonInactive      Reason = "inactive"
-	ReasonExpired       Reason = "expired"
-	ReasonBadPassword   Reason = "bad-password"
+	ReasonPassword         Reason = "password"
+	ReasonRadiusToken      Reason = "radius-token"
+	ReasonCheckPassword    Reason = "check-password"
+	ReasonAuthTypeAccept   Reason = "auth-type-accept"
+	ReasonMissingFields    Reason = "missing-fields"
+	ReasonUnknownUser      Reason = "unknown-user"
+	ReasonInactive         Reason = "inactive"
+	ReasonExpired          Reason = "expired"
+	ReasonBadPassword      Reason = "bad-password"
+	ReasonCheckFailed      Reason = "check-failed"
+	ReasonAuthTypeReject   Reason = "auth-type-reject"
+	ReasonExpiration       Reason = "expiration"
+	ReasonSimultaneousUse  Reason = "simultaneous-use"
+	ReasonQuota            Reason = "quota"
+	ReasonTokenAlreadyUsed Reason = "token-already-used"
 )
 
-// AuthorizeRequest is what authorize gets from FreeRADIUS.
+// AuthorizeRequest is what authorize gets from FreeRADIUS: the user name,
+// the password (empty for CHAP, MS-CHAP and EAP) and every other request
+// attribute it sent, for check items.
 type AuthorizeRequest struct {
-	Username string
-	Password string
+	Username   string
+	Password   string
+	Attributes Attributes
 }
 
 // Decision is the result of Authorize.
 type Decision struct {
 	Accept bool
-	Reason Reason
+	// Reject is a refusal by policy (quota, Simultaneous-Use, Expiration,
+	// Auth-Type Reject): the user is known and must be told, with Message
+	// when there is one, rather than left to other modules.
+	Reject  bool
+	Reason  Reason
+	Message string
+	// Reply holds the attributes for FreeRADIUS's reply list of an accept.
+	Reply []ReplyItem
+	// Limits are the counters evaluated for an accept or a quota reject.
+	Limits []Limit
 }
 
-// Authorize checks a username and password: the user must exist (exact
-// name), be active and not expired, and the password must match the stored
-// hash or be the user's radius user token. The password is tried first, so
-// a login with the real password never consumes the token.
+// Reply-Messages of policy refusals.
+const (
+	MsgSimultaneousUse = "You are already logged in - access denied"
+	MsgExpired         = "Password Has Expired"
+)
+
+// Authorize decides a login with the FreeRADIUS data model. The user (from
+// the users table) must be active and not expired, and the password must
+// match its Django hash, a password item of radcheck, or its radius user
+// token (tried in that order, so the real password never consumes the
+// token); a username with only radcheck rows logs in with those. The check
+// and reply items of the user and its groups then apply with rlm_sql's
+// rules, then Expiration, Simultaneous-Use and the counters.
 func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision, error) {
-	if req.Username == "" || req.Password == "" {
+	if req.Username == "" {
 		return Decision{Reason: ReasonMissingFields}, nil
 	}
+	now := s.now()
 	u, err := s.Store.UserByUsername(ctx, req.Username)
-	if errors.Is(err, store.ErrNotFound) {
+	hasUser := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Decision{}, fmt.Errorf("authorize %q: %w", req.Username, err)
+	}
+	if hasUser && !u.IsActive {
+		return Decision{Reason: ReasonInactive}, nil
+	}
+	if hasUser && u.ExpiresAt != nil && !now.Before(*u.ExpiresAt) {
+		return Decision{Reason: ReasonExpired}, nil
+	}
+	pol, err := s.Store.PolicyFor(ctx, req.Username, now)
+	if err != nil {
+		return Decision{}, fmt.Errorf("authorize %q: policy: %w", req.Username, err)
+	}
+	if !hasUser && !pol.Found() {
 		return Decision{Reason: ReasonUnknownUser}, nil
 	}
+	attrs := req.Attributes
+	if attrs == nil {
+		attrs = Attributes{}
+	}
+	if len(attrs["User-Name"]) == 0 {
+		attrs.Add("User-Name", req.Username)
+	}
+	if len(attrs["User-Password"]) == 0 {
+		attrs.Add("User-Password", req.Password)
+	}
+	ev := evaluate(&pol, attrs)
+	if ev.userCheckFailed {
+		return Decision{Reason: ReasonCheckFailed}, nil
+	}
+
+	// Authentication.
+	reason := Reason("")
+	switch authType, _ := lastValue(ev.control, "Auth-Type"); strings.ToLower(authType) {
+	case "reject":
+		return Decision{Reject: true, Reason: ReasonAuthTypeReject}, nil
+	case "accept":
+		reason = ReasonAuthTypeAccept
+	}
+	if reason == "" {
+		if req.Password == "" {
+			return Decision{Reason: ReasonMissingFields}, nil
+		}
+		switch {
+		case hasUser && password.Check(req.Password, u.Password):
+			reason = ReasonPassword
+		case checkPasswordItems(ev.control, req.Password):
+			reason = ReasonCheckPassword
+		case hasUser:
+			ok, err := s.Store.CheckRadiusToken(ctx, u.ID, req.Password)
+			if err != nil {
+				return Decision{}, fmt.Errorf("authorize %q: radius token: %w", req.Username, err)
+			}
+			if ok {
+				reason = ReasonRadiusToken
+			}
+		}
+	}
+	if reason == "" {
+		return Decision{Reason: ReasonBadPassword}, nil
+	}
+
+	// Policy after authentication.
+	if v, ok := lastValue(ev.control, "Expiration"); ok {
+		exp, ok := parseExpiration(v, s.Counters.loc())
+		if !ok {
+			s.log().Warn("ignoring an Expiration item that is not a date", "username", req.Username, "value", v)
+		} else if !now.Before(exp) {
+			return Decision{Reject: true, Reason: ReasonExpiration, Message: MsgExpired}, nil
+		} else {
+			ev.reply = setMin(ev.reply, "Session-Timeout", int64(exp.Sub(now)/time.Second))
+		}
+	}
+	if v, ok := lastValue(ev.control, "Simultaneous-Use"); ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
+			open, err := s.Store.OpenSessions(ctx, req.Username, attrs.First("Calling-Station-Id"))
+			if err != nil {
+				return Decision{}, fmt.Errorf("authorize %q: open sessions: %w", req.Username, err)
+			}
+			if open >= n {
+				return Decision{Reject: true, Reason: ReasonSimultaneousUse, Message: MsgSimultaneousUse}, nil
+			}
+		}
+	}
+	limits, err := s.limits(ctx, req.Username, ev.control, now)
 	if err != nil {
 		return Decision{}, fmt.Errorf("authorize %q: %w", req.Username, err)
 	}
-	if !u.IsActive {
-		return Decision{Reason: ReasonInactive}, nil
+	var traffic int64 = -1
+	for _, l := range limits {
+		if l.Remaining <= 0 {
+			return Decision{Reject: true, Reason: ReasonQuota, Message: l.Counter.Message(), Limits: limits}, nil
+		}
+		if l.Counter.Traffic {
+			if traffic < 0 || l.Remaining < traffic {
+				traffic = l.Remaining
+			}
+			continue
+		}
+		timeout := l.Remaining
+		// As sqlcounter: when the time left reaches past the reset, add the
+		// next period's allowance so the user need not log in again.
+		if !l.Reset.IsZero() {
+			if toReset := int64(l.Reset.Sub(now) / time.Second); timeout >= toReset {
+				timeout = toReset + l.Value
+			}
+		}
+		ev.reply = setMin(ev.reply, "Session-Timeout", timeout)
 	}
-	if u.ExpiresAt != nil && !s.now().Before(*u.ExpiresAt) {
-		return Decision{Reason: ReasonExpired}, nil
+	if traffic >= 0 {
+		ev.reply = s.trafficReply(ev.reply, traffic)
 	}
-	if password.Check(req.Password, u.Password) {
-		return Decision{Accept: true, Reason: ReasonPassword}, nil
+
+	if reason == ReasonRadiusToken && s.DisposableRadiusToken {
+		ok, err := s.Store.ConsumeRadiusToken(detach(ctx), u.ID, req.Password)
+		if err != nil {
+			return Decision{}, fmt.Errorf("authorize %q: radius token: %w", req.Username, err)
+		}
+		if !ok {
+			return Decision{Reason: ReasonTokenAlreadyUsed}, nil // another login used it meanwhile
+		}
 	}
-	var ok bool
-	if s.DisposableRadiusToken {
-		ok, err = s.Store.ConsumeRadiusToken(detach(ctx), u.ID, req.Password)
-	} else {
-		ok, err = s.Store.CheckRadiusToken(ctx, u.ID, req.Password)
+	return Decision{Accept: true, Reason: reason, Reply: replyItems(ev.reply), Limits: limits}, nil
+}
+
+// checkPasswordItems verifies the password against the known-good password
+// items of the control list (radcheck's Cleartext-Password, NT-Password ...).
+func checkPasswordItems(control []pair, pw string) bool {
+	for _, p := range control {
+		if passwordAttributes[strings.ToLower(p.Name)] && password.CheckFreeRADIUS(p.Name, p.Value, pw) {
+			return true
+		}
 	}
-	if err != nil {
-		return Decision{}, fmt.Errorf("authorize %q: radius token: %w", req.Username, err)
+	return false
+}
+
+// trafficReply sets the remaining octets, split into octets and gigawords
+// (4 GiB units) as 32-bit RADIUS attributes need, unless the reply already
+// holds a smaller limit.
+func (s *Service) trafficReply(reply []pair, remaining int64) []pair {
+	octets, giga := s.Counters.OctetsReply, s.Counters.GigawordsReply
+	if octets == "" {
+		octets = "ChilliSpot-Max-Total-Octets"
 	}
-	if ok {
-		return Decision{Accept: true, Reason: ReasonRadiusToken}, nil
+	if giga == "" {
+		giga = "ChilliSpot-Max-Total-Gigawords"
 	}
-	return Decision{Reason: ReasonBadPassword}, nil
+	cur := int64(-1)
+	if v, ok := lastValue(reply, octets); ok {
+		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+			cur = n
+			if g, ok := lastValue(reply, giga); ok {
+				if gn, err := strconv.ParseInt(strings.TrimSpace(g), 10, 64); err == nil {
+					cur += gn << 32
+				}
+			}
+		}
+	}
+	if cur >= 0 && cur <= remaining {
+		return reply
+	}
+	reply = removeAttr(reply, octets, nil)
+	reply = removeAttr(reply, giga, nil)
+	reply = append(reply, pair{octets, ":=", strconv.FormatInt(remaining&0xffffffff, 10)})
+	if remaining>>32 > 0 {
+		reply = append(reply, pair{giga, ":=", strconv.FormatInt(remaining>>32, 10)})
+	}
+	return reply
 }
 
 // PostAuthRequest is one post-auth log entry from FreeRADIUS.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/goradius/goradius/internal/aaa"
 	"github.com/goradius/goradius/internal/httpx"
 	"github.com/goradius/goradius/internal/rlmrest"
 	"github.com/goradius/goradius/internal/store"
@@ -16,6 +17,7 @@ import (
 
 // Handler serves the integration endpoints.
 type Handler struct {
+	AAA      *aaa.Service
 	Users    *users.Service
 	Store    store.Store
 	TimeZone *time.Location
@@ -28,6 +30,7 @@ func (h *Handler) Register(mux *http.ServeMux, guard func(http.Handler) http.Han
 	rlmrest.Route(mux, "/api/v1/batch", guard(rlmrest.Methods{http.MethodPost: h.createBatch}))
 	rlmrest.Route(mux, "/api/v1/batch/{id}/pdf", guard(rlmrest.Methods{http.MethodGet: h.batchFile("pdf")}))
 	rlmrest.Route(mux, "/api/v1/batch/{id}/csv", guard(rlmrest.Methods{http.MethodGet: h.batchFile("csv")}))
+	rlmrest.Route(mux, "/api/v1/usage", guard(rlmrest.Methods{http.MethodGet: h.usage}))
 	rlmrest.Route(mux, "/api/v1/account/token", rlmrest.Methods{http.MethodPost: h.obtainToken})
 	rlmrest.Route(mux, "/api/v1/account/token/validate", rlmrest.Methods{http.MethodPost: h.validateToken})
 }

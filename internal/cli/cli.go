@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/goradius/goradius/internal/config"
@@ -41,6 +40,8 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"api-token", "print the API token FreeRADIUS must send", runAPIToken},
 		{"user", "manage users: add, list, passwd, disable, enable, delete", runUser},
+		{"usage", "show a user's time and traffic limits, used and remaining", runUsage},
+		{"sessions", "accounting sessions: cleanup of stale open sessions", runSessions},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -160,11 +161,11 @@ func openStore(ctx context.Context, c *config.Config, log *slog.Logger) (store.S
 	if err != nil {
 		if errors.Is(err, store.ErrSchemaTooNew) {
 			if applied, latest, verr := s.SchemaVersion(ctx); verr == nil {
-				err = fmt.Errorf("%w: the database %s has schema version %d, but this goradius knows versions up to %d only; "+
-					"a newer goradius has migrated it: upgrade goradius to that release (or a later one) and run it again",
-					store.ErrSchemaTooNew, redactURL(c.DB), applied, latest)
 				s.Close()
-				return nil, 0, scrub(err, c.DB)
+				return nil, 0, scrub(&rewordedError{err: err, msg: fmt.Sprintf(
+					"the database %s was migrated by a newer goradius: its schema is version %d, and this goradius knows versions up to %d only; "+
+						"upgrade goradius (to the release that migrated it, or a later one) before using this database",
+					redactURL(c.DB), applied, latest)}, c.DB)
 			}
 		}
 		s.Close()
@@ -173,81 +174,111 @@ func openStore(ctx context.Context, c *config.Config, log *slog.Logger) (store.S
 	return s, n, nil
 }
 
-// redactURL hides a password in a database URL for messages: the one of
-// user:pass@ and a password= parameter.
+// redactURL hides the passwords of a database URL for messages: the one of
+// user:pass@ (also in a DSN without "scheme://", a common mistake) and
+// password= parameters.
 func redactURL(u string) string {
-	for _, secret := range urlSecrets(u) {
-		u = strings.ReplaceAll(u, secret, "xxxxx")
+	prefix, cred, at, rest, ok := splitDBURL(u)
+	if !ok {
+		return u
 	}
-	return u
+	if user, _, hasPass := strings.Cut(cred, ":"); hasPass {
+		cred = user + ":xxxxx"
+	}
+	if hostPath, query, hasQuery := strings.Cut(rest, "?"); hasQuery {
+		params := strings.Split(query, "&")
+		for i, kv := range params {
+			if k, _, hasValue := strings.Cut(kv, "="); hasValue && isPasswordParam(k) {
+				params[i] = k + "=xxxxx"
+			}
+		}
+		rest = hostPath + "?" + strings.Join(params, "&")
+	}
+	return prefix + cred + at + rest
 }
 
-// urlSecrets returns the passwords a database URL holds, as written and
-// decoded: after "user:" before the last "@" (also in a DSN without
-// "scheme://", a common mistake), and password= or passwd= parameters.
-func urlSecrets(u string) []string {
-	var out []string
-	add := func(s string) {
-		if s == "" {
-			return
-		}
-		out = append(out, s)
-		if d, err := url.PathUnescape(s); err == nil && d != s {
-			out = append(out, d)
-		}
-		if d, err := url.QueryUnescape(s); err == nil && d != s {
-			out = append(out, d)
-		}
+// splitDBURL cuts a database URL into "scheme://", the credentials before
+// the last "@", that "@" and the rest. ok is false for an SQLite URL,
+// which is a file path whatever its characters.
+func splitDBURL(u string) (prefix, cred, at, rest string, ok bool) {
+	scheme, rest, hasSlashes := strings.Cut(u, "://")
+	if s, _, _ := strings.Cut(u, ":"); strings.EqualFold(s, "sqlite") || strings.EqualFold(s, "sqlite3") {
+		return "", "", "", u, false
 	}
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		scheme, rest, _ = strings.Cut(u, ":")
-		switch strings.ToLower(scheme) {
-		case "sqlite", "sqlite3":
-			return nil // a file path, whatever its characters
-		}
+	if hasSlashes {
+		prefix = scheme + "://"
+	} else {
 		rest = u // a DSN: user:pass@tcp(host)/db
 	}
-	authority, query, _ := strings.Cut(rest, "?")
-	if at := strings.LastIndex(authority, "@"); at >= 0 {
-		if _, pass, hasPass := strings.Cut(authority[:at], ":"); hasPass {
-			add(pass)
-		}
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		return prefix, rest[:i], "@", rest[i+1:], true
 	}
-	for _, kv := range strings.Split(query, "&") {
-		k, v, _ := strings.Cut(kv, "=")
-		switch strings.ToLower(k) {
-		case "password", "passwd", "pass":
-			add(v)
-		}
-	}
-	// Longest first, so a decoded form inside a longer one is not left
-	// half replaced.
-	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
-	return out
+	return prefix, "", "", rest, true
 }
 
-// scrubbedError is an error whose message had the database password
-// removed; it still unwraps to the original.
-type scrubbedError struct {
+func isPasswordParam(k string) bool {
+	switch strings.ToLower(k) {
+	case "password", "passwd", "pass":
+		return true
+	}
+	return false
+}
+
+// secretReplacer replaces, in a message, the places where the passwords of
+// a database URL appear in a quoted copy of it: ":PASS@" (as written or
+// decoded) and "password=PASS". The surrounding characters are part of the
+// match so a password that is also a common word (or the user name) does
+// not blank out the rest of the message.
+func secretReplacer(u string) *strings.Replacer {
+	_, cred, _, rest, ok := splitDBURL(u)
+	if !ok {
+		return nil
+	}
+	var pairs []string
+	if _, pass, hasPass := strings.Cut(cred, ":"); hasPass && pass != "" {
+		pairs = append(pairs, ":"+pass+"@", ":xxxxx@")
+		if d, err := url.PathUnescape(pass); err == nil && d != pass {
+			pairs = append(pairs, ":"+d+"@", ":xxxxx@")
+		}
+	}
+	if _, query, hasQuery := strings.Cut(rest, "?"); hasQuery {
+		for _, kv := range strings.Split(query, "&") {
+			if k, v, _ := strings.Cut(kv, "="); isPasswordParam(k) && v != "" {
+				pairs = append(pairs, kv, k+"=xxxxx")
+				if d, err := url.QueryUnescape(v); err == nil && d != v {
+					pairs = append(pairs, k+"="+d, k+"=xxxxx")
+				}
+			}
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// rewordedError replaces the message of err (to remove a password, or to
+// say it better) and still unwraps to it.
+type rewordedError struct {
 	msg string
 	err error
 }
 
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.err }
+func (e *rewordedError) Error() string { return e.msg }
+func (e *rewordedError) Unwrap() error { return e.err }
 
 // scrub removes the passwords of dbURL from err's message: drivers and the
 // store may quote the URL, or parts of it, in their errors.
 func scrub(err error, dbURL string) error {
-	msg := err.Error()
-	for _, secret := range urlSecrets(dbURL) {
-		msg = strings.ReplaceAll(msg, secret, "xxxxx")
+	r := secretReplacer(dbURL)
+	if r == nil {
+		return err
 	}
+	msg := r.Replace(err.Error())
 	if msg == err.Error() {
 		return err
 	}
-	return &scrubbedError{msg: msg, err: err}
+	return &rewordedError{msg: msg, err: err}
 }
 
 // loadDB parses a database command's flags and loads its configuration.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	stdlog "log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -31,6 +32,10 @@ func runServe(env *Env, args []string) error {
 		return usageError{err.Error()}
 	}
 	log := setupLog(env.Stderr, c)
+	// Some packages log through slog.Default (httpx.ServerError, the health
+	// check): make it this logger while serving, so every line follows
+	// --log-format and --log-level and goes to the same stream.
+	defer useAsDefault(log)()
 	ctx := env.Ctx
 	start := time.Now()
 
@@ -79,9 +84,17 @@ func runServe(env *Env, args []string) error {
 		ln.Addr(), redactURL(c.DB), dbHint(c))
 
 	if c.PprofListen != "" {
-		if err := servePprof(c.PprofListen, log); err != nil {
+		pp, err := servePprof(c.PprofListen, log)
+		if err != nil {
+			ln.Close()
 			return err
 		}
+		// The profiling endpoints stop with the server.
+		defer pp.Close()
+	}
+
+	if c.StaleSessionTimeout > 0 {
+		go server.NewAAA(server.Deps{Config: c, Store: s, Log: log}).CloseStalePeriodically(ctx, c.StaleSessionTimeout)
 	}
 
 	errc := make(chan error, 1)
@@ -104,6 +117,19 @@ func runServe(env *Env, args []string) error {
 	return nil
 }
 
+// useAsDefault makes l the default slog logger (which also takes the
+// standard log package's output) and returns the function that restores
+// the previous state.
+func useAsDefault(l *slog.Logger) (restore func()) {
+	prev, prevOut, prevFlags := slog.Default(), stdlog.Writer(), stdlog.Flags()
+	slog.SetDefault(l)
+	return func() {
+		slog.SetDefault(prev)
+		stdlog.SetOutput(prevOut)
+		stdlog.SetFlags(prevFlags)
+	}
+}
+
 // dbHint repeats a non-default database flag in printed commands.
 func dbHint(c *config.Config) string {
 	if c.DB == "sqlite:goradius.db" {
@@ -113,11 +139,11 @@ func dbHint(c *config.Config) string {
 }
 
 // servePprof serves Go's profiling endpoints on their own listener, never
-// on the API's.
-func servePprof(addr string, log *slog.Logger) error {
+// on the API's, until the returned server is closed.
+func servePprof(addr string, log *slog.Logger) (*http.Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s for pprof: %w", addr, err)
+		return nil, fmt.Errorf("cannot listen on %s for pprof: %w (choose another address with --pprof-listen)", addr, err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -126,6 +152,7 @@ func servePprof(addr string, log *slog.Logger) error {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	log.Info("pprof listening", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
-	go func() { _ = http.Serve(ln, mux) }()
-	return nil
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return srv, nil
 }

@@ -41,6 +41,17 @@ type Config struct {
 	LogLevel            string
 	// PprofListen, when set, serves net/http/pprof on that address.
 	PprofListen string
+	// CounterDayStart is when a counter's day begins, after midnight.
+	CounterDayStart time.Duration
+	// CounterWeekStart is the first day of a counter's week.
+	CounterWeekStart time.Weekday
+	// TrafficOctetsReply and TrafficGigawordsReply name the reply attributes
+	// of the remaining traffic.
+	TrafficOctetsReply    string
+	TrafficGigawordsReply string
+	// StaleSessionTimeout, when not zero, makes the server close open
+	// sessions with no accounting for that long, every StaleSessionTimeout/10.
+	StaleSessionTimeout time.Duration
 }
 
 // Group selects which options a command accepts.
@@ -119,6 +130,54 @@ func buildOptions() []option {
 
 	a, c = str(func(c *Config) *string { return &c.Listen })
 	add(mk("listen", ServeOptions, "127.0.0.1:8000", "address the HTTP API listens on", a, c))
+
+	add(option{name: "counter-day-start", env: "GORADIUS_COUNTER_DAY_START", group: ServeOptions | DBOptions, def: "00:00",
+		help: "time of day (HH:MM, in --time-zone) when daily, weekly and monthly counters start again",
+		apply: func(c *Config, v string) error {
+			t, err := time.Parse("15:04", strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("%q is not a time of day (use HH:MM, such as 00:00 or 06:30)", v)
+			}
+			c.CounterDayStart = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+			return nil
+		},
+		current: func(c *Config) string {
+			return fmt.Sprintf("%02d:%02d", int(c.CounterDayStart.Hours()), int(c.CounterDayStart.Minutes())%60)
+		}})
+	add(option{name: "counter-week-start", env: "GORADIUS_COUNTER_WEEK_START", group: ServeOptions | DBOptions, def: "monday",
+		help: "first day of a week for weekly counters (monday ... sunday)",
+		apply: func(c *Config, v string) error {
+			for d := time.Sunday; d <= time.Saturday; d++ {
+				if strings.EqualFold(strings.TrimSpace(v), d.String()) {
+					c.CounterWeekStart = d
+					return nil
+				}
+			}
+			return fmt.Errorf("%q is not a day of the week (use monday ... sunday)", v)
+		},
+		current: func(c *Config) string { return strings.ToLower(c.CounterWeekStart.String()) }})
+	a, c = str(func(c *Config) *string { return &c.TrafficOctetsReply })
+	add(mk("traffic-reply-octets", ServeOptions|DBOptions, "ChilliSpot-Max-Total-Octets",
+		"reply attribute for the remaining traffic (CoovaChilli-Max-Total-Octets, pfSense-Max-Total-Octets ...)", a, c))
+	a, c = str(func(c *Config) *string { return &c.TrafficGigawordsReply })
+	add(mk("traffic-reply-gigawords", ServeOptions|DBOptions, "ChilliSpot-Max-Total-Gigawords",
+		"reply attribute for the remaining traffic's 4 GiB units, sent above 4 GiB", a, c))
+	add(option{name: "stale-session-timeout", env: "GORADIUS_STALE_SESSION_TIMEOUT", group: ServeOptions, def: "0",
+		help: "close open sessions without accounting for this long (e.g. 24h), checking every tenth of it; 0: never",
+		apply: func(c *Config, v string) error {
+			v = strings.TrimSpace(v)
+			if v == "0" {
+				c.StaleSessionTimeout = 0
+				return nil
+			}
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Minute {
+				return fmt.Errorf("%q is not a duration of at least a minute (use 0 to turn it off, or e.g. 90m, 24h)", v)
+			}
+			c.StaleSessionTimeout = d
+			return nil
+		},
+		current: func(c *Config) string { return c.StaleSessionTimeout.String() }})
 
 	a, c = str(func(c *Config) *string { return &c.PprofListen })
 	add(mk("pprof-listen", ServeOptions, "", "address for Go's pprof profiling endpoints, for diagnosis (keep it on loopback); empty: off", a, c))

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -30,6 +31,8 @@ const (
 type Value struct {
 	Kind Kind
 	S    string
+	// Any is a JSON object, array or boolean as decoded (Kind Other).
+	Any any
 }
 
 // File is an uploaded file of a multipart body.
@@ -134,19 +137,15 @@ func decodeJSON(data []byte) (*Body, *DecodeError) {
 	for k, x := range obj {
 		switch t := x.(type) {
 		case string:
-			b.Fields[k] = Value{String, t}
+			b.Fields[k] = Value{Kind: String, S: t}
 		case json.Number:
-			b.Fields[k] = Value{String, t.String()}
+			b.Fields[k] = Value{Kind: String, S: t.String()}
 		case nil:
 			b.Fields[k] = Value{Kind: Null}
 		case bool:
-			if t {
-				b.Fields[k] = Value{Other, "true"}
-			} else {
-				b.Fields[k] = Value{Other, "false"}
-			}
+			b.Fields[k] = Value{Other, strconv.FormatBool(t), t}
 		default:
-			b.Fields[k] = Value{Kind: Other}
+			b.Fields[k] = Value{Kind: Other, Any: t}
 		}
 	}
 	return b, nil
@@ -186,7 +185,7 @@ func formBody(vals url.Values) *Body {
 	b := &Body{Fields: make(map[string]Value, len(vals))}
 	for k, vs := range vals {
 		if len(vs) > 0 {
-			b.Fields[k] = Value{String, vs[len(vs)-1]}
+			b.Fields[k] = Value{Kind: String, S: vs[len(vs)-1]}
 		}
 	}
 	return b
@@ -224,7 +223,7 @@ func decodeMultipart(body io.Reader, boundary string) (*Body, *DecodeError) {
 			b.Files[name] = File{Name: p.FileName(), Data: data}
 			continue
 		}
-		b.Fields[name] = Value{String, string(data)}
+		b.Fields[name] = Value{Kind: String, S: string(data)}
 	}
 }
 

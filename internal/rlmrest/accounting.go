@@ -3,6 +3,9 @@ package rlmrest
 import (
 	"math"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/goradius/goradius/internal/aaa"
 	"github.com/goradius/goradius/internal/httpx"
@@ -76,14 +79,16 @@ func (h *Handler) accounting(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteFieldErrors(w, e)
 		return
 	}
+	var req *aaa.AcctRequest
 	if status == aaa.StatusAccountingOn || status == aaa.StatusAccountingOff {
-		httpx.Empty(w, http.StatusOK)
-		return
-	}
-	req, e := h.parseAccounting(b)
-	if e != nil {
-		httpx.WriteFieldErrors(w, e)
-		return
+		// Only the NAS and the time matter; FreeRADIUS sends "" for the rest.
+		req = h.parseNASEvent(b)
+	} else {
+		var e *httpx.FieldErrors
+		if req, e = h.parseAccounting(b); e != nil {
+			httpx.WriteFieldErrors(w, e)
+			return
+		}
 	}
 	req.Status = status
 	created, err := h.AAA.Accounting(r.Context(), req)
@@ -181,8 +186,61 @@ func (h *Handler) parseAccounting(b *httpx.Body) (*aaa.AcctRequest, *httpx.Field
 			}
 		}
 	}
+	h.parseExtras(e, b, req)
 	if !e.Empty() {
 		return nil, e
 	}
 	return req, nil
+}
+
+// parseExtras reads what django-freeradius's template never sent but a
+// template may: the gigawords of the octet counters, Event-Timestamp and
+// Acct-Delay-Time.
+func (h *Handler) parseExtras(e *httpx.FieldErrors, b *httpx.Body, req *aaa.AcctRequest) {
+	if n, st := httpx.Int(e, "input_gigawords", b.Get("input_gigawords"), 0, math.MaxInt32); st == httpx.Set {
+		req.InputGigawords = n
+	}
+	if n, st := httpx.Int(e, "output_gigawords", b.Get("output_gigawords"), 0, math.MaxInt32); st == httpx.Set {
+		req.OutputGigawords = n
+	}
+	if n, st := httpx.Int(e, "delay_time", b.Get("delay_time"), 0, 86400*7); st == httpx.Set {
+		req.Delay = time.Duration(n) * time.Second
+	}
+	if v := b.Get("event_timestamp"); v.Kind == httpx.String && strings.TrimSpace(v.S) != "" {
+		t, ok := parseEventTimestamp(v.S, h.TimeZone)
+		if !ok {
+			e.Add("event_timestamp", "Enter a Unix time or a date-time such as \"Nov 24 2026 18:20:16 UTC\" or 2026-11-24T18:20:16Z.")
+		} else {
+			req.EventTime = t
+		}
+	}
+}
+
+// parseNASEvent reads an Accounting-On/Off leniently: a NAS restarting must
+// always get its Accounting-Response, so what cannot be read is ignored.
+func (h *Handler) parseNASEvent(b *httpx.Body) *aaa.AcctRequest {
+	req := &aaa.AcctRequest{}
+	e := &httpx.FieldErrors{}
+	if ip, st := httpx.IP(e, "nas_ip_address", b.Get("nas_ip_address"), false); st == httpx.Set {
+		req.Values[store.AcctNASIPAddress] = ip
+	}
+	h.parseExtras(e, b, req)
+	return req
+}
+
+// eventLayouts are the forms FreeRADIUS prints Event-Timestamp in
+// ("%{Event-Timestamp}"), and ISO 8601.
+var eventLayouts = []string{"Jan _2 2006 15:04:05 MST", "Jan _2 2006 15:04:05", time.RFC3339Nano, "2006-01-02 15:04:05"}
+
+func parseEventTimestamp(s string, loc *time.Location) (time.Time, bool) {
+	s = strings.Join(strings.Fields(s), " ")
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+		return time.Unix(n, 0).UTC(), true
+	}
+	for _, l := range eventLayouts {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
 }

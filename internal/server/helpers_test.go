@@ -220,3 +220,17 @@ func wantJSON(t *testing.T, r response, status int, want string) {
 }
 
 func newFlagSet() *flag.FlagSet { return flag.NewFlagSet("test", flag.ContinueOnError) }
+
+// wantAccept asserts a 200 whose control:Auth-Type is Accept and returns
+// the decoded body (reply attributes of the user's policy may follow).
+func wantAccept(t *testing.T, r response) map[string]any {
+	t.Helper()
+	if r.status != 200 || r.header.Get("Content-Type") != "application/json" {
+		t.Fatalf("status %d, Content-Type %q (body %q), want a 200 JSON accept", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	m, ok := r.json(t).(map[string]any)
+	if !ok || m["control:Auth-Type"] != "Accept" {
+		t.Fatalf("body %s, want control:Auth-Type Accept", r.body)
+	}
+	return m
+}

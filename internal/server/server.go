@@ -46,22 +46,37 @@ func New(d Deps, apiToken string) http.Handler {
 	if now == nil {
 		now = time.Now
 	}
-	svc := &aaa.Service{
-		Store: d.Store, Now: now, Log: log,
-		DisposableRadiusToken: c.DisposableRadiusToken, AccountingAutoGroup: c.AccountingAutoGroup,
-	}
+	svc := NewAAA(Deps{Config: c, Store: d.Store, Log: log, Now: now})
 	us := NewUsers(d)
 	guard := httpx.NewTokenGuard(apiToken).Wrap
 
 	mux := http.NewServeMux()
 	(&rlmrest.Handler{AAA: svc, Store: d.Store, AuthorizeReject: c.AuthorizeReject, TimeZone: c.TimeZone, Log: log}).
 		Register(mux, guard)
-	(&api.Handler{Users: us, Store: d.Store, TimeZone: c.TimeZone, Log: log}).Register(mux, guard)
+	(&api.Handler{AAA: svc, Users: us, Store: d.Store, TimeZone: c.TimeZone, Log: log}).Register(mux, guard)
 	mux.HandleFunc("GET /healthz", health(d.Store))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.Detail(w, http.StatusNotFound, "Not found.")
 	})
 	return httpx.Logging(log, httpx.Recover(mux))
+}
+
+// NewAAA builds the authorize/accounting service from the configuration.
+func NewAAA(d Deps) *aaa.Service {
+	c := d.Config
+	return &aaa.Service{
+		Store: d.Store, Now: d.Now, Log: d.Log,
+		DisposableRadiusToken: c.DisposableRadiusToken, AccountingAutoGroup: c.AccountingAutoGroup,
+		Counters: Counters(c),
+	}
+}
+
+// Counters returns the counter settings of the configuration.
+func Counters(c *config.Config) aaa.CounterSettings {
+	return aaa.CounterSettings{
+		Location: c.TimeZone, DayStart: c.CounterDayStart, WeekStart: c.CounterWeekStart,
+		OctetsReply: c.TrafficOctetsReply, GigawordsReply: c.TrafficGigawordsReply,
+	}
 }
 
 // NewUsers builds the account service from the configuration.

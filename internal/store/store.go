@@ -168,6 +168,10 @@ type AcctWrite struct {
 	// AutoGroup, when set, fills groupname on insert from the user's radius
 	// group of lowest priority (radusergroup), if the user has one.
 	AutoGroup bool
+	// OnlyIfOpen leaves an existing row untouched when it already has a
+	// stop time: an Interim-Update never re-opens or rewinds a stopped
+	// session. created is false then, and nothing is written.
+	OnlyIfOpen bool
 }
 
 // AcctFilter selects accounting rows for ListAccounting. Empty strings and nil
@@ -222,6 +226,46 @@ type NewBatch struct {
 	Users []User
 	CSV   *BatchFile
 	PDF   *BatchFile
+}
+
+// Item is one FreeRADIUS check or reply item: radcheck, radreply,
+// radgroupcheck or radgroupreply.
+type Item struct {
+	ID        int64
+	Attribute string
+	Op        string
+	Value     string
+}
+
+// GroupPolicy is one group of a user with its items.
+type GroupPolicy struct {
+	Name     string
+	Priority int
+	Check    []Item
+	Reply    []Item
+}
+
+// Policy is everything authorize needs about a username besides its
+// account: its own check and reply items and its groups in priority order
+// (lowest first) with theirs. Inactive radcheck rows and rows whose
+// valid_until has passed are left out.
+type Policy struct {
+	Check  []Item
+	Reply  []Item
+	Groups []GroupPolicy
+}
+
+// Found reports whether the username has any FreeRADIUS row at all.
+func (p *Policy) Found() bool { return len(p.Check) > 0 || len(p.Reply) > 0 || len(p.Groups) > 0 }
+
+// Usage sums a user's sessions since an instant.
+type Usage struct {
+	// Seconds counts only the part of each session after the instant, as
+	// FreeRADIUS's sqlcounter does.
+	Seconds int64
+	// Octets counts input plus output octets of every session that ended
+	// after the instant or is still open.
+	Octets int64
 }
 
 // Tokens are the two per-user tokens of the token endpoints.
@@ -310,4 +354,34 @@ type Store interface {
 	BatchFile(ctx context.Context, batchID, kind string) (BatchFile, error)
 	// UsersByIDs returns the users with these ids, ordered by id.
 	UsersByIDs(ctx context.Context, ids []int64) ([]User, error)
+
+	// PolicyFor reads the check and reply items of a username and of its
+	// groups, in as few round trips as the dialect allows (authorize's hot
+	// path). now decides which radcheck rows are still valid.
+	PolicyFor(ctx context.Context, username string, now time.Time) (Policy, error)
+	// UsageSince sums a username's sessions since an instant; a zero since
+	// sums them all.
+	UsageSince(ctx context.Context, username string, since time.Time) (Usage, error)
+	// OpenSessions counts a username's sessions without a stop time, leaving
+	// out those of callingStationID when it is not "".
+	OpenSessions(ctx context.Context, username, callingStationID string) (int, error)
+	// CloseNASSessions stops every open session of a NAS (Accounting-On/Off):
+	// stop time and update time at, session time up to at, the terminate
+	// cause given. It returns how many it closed.
+	CloseNASSessions(ctx context.Context, nasIP string, at time.Time, cause string) (int64, error)
+	// CloseStaleSessions stops open sessions whose last sign of life
+	// (update time, else start time) is before olderThan: stop time = that
+	// last sign, session time up to it, the terminate cause given.
+	CloseStaleSessions(ctx context.Context, olderThan time.Time, cause string) (int64, error)
+
+	// AddCheck, AddReply, AddGroupCheck and AddGroupReply insert one item
+	// (linked to the user or group when one has that name); it.ID is set.
+	AddCheck(ctx context.Context, username string, it *Item) error
+	AddReply(ctx context.Context, username string, it *Item) error
+	AddGroupCheck(ctx context.Context, groupname string, it *Item) error
+	AddGroupReply(ctx context.Context, groupname string, it *Item) error
+	// CreateGroup adds a radius group (ErrAlreadyExists when taken).
+	CreateGroup(ctx context.Context, g *RadiusGroup) error
+	// AddUserGroup puts a username in a group with a priority.
+	AddUserGroup(ctx context.Context, username, groupname string, priority int) error
 }

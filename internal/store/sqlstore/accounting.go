@@ -102,29 +102,52 @@ func acctInsert(w *store.AcctWrite, values [store.NumAcctFields]any) (string, []
 
 // acctSet returns "col = ?, ..." for the fields w.Update marks, and their
 // args. The values are bound again rather than taken from the proposed
-// row, whose groupname AutoGroup may have replaced.
-func acctSet(w *store.AcctWrite, values [store.NumAcctFields]any) (string, []any) {
+// row, whose groupname AutoGroup may have replaced. acctstoptime, when
+// marked, comes last.
+//
+// guarded (MySQL under OnlyIfOpen) makes each "col = IF(acctstoptime IS
+// NULL, ?, col)": MySQL has no WHERE for ON DUPLICATE KEY UPDATE, so each
+// column keeps its value on a stopped row. MySQL assigns from left to right
+// and later IFs would see a new acctstoptime, hence it goes last.
+func acctSet(w *store.AcctWrite, values [store.NumAcctFields]any, guarded bool) (string, []any) {
 	var cols []string
 	var args []any
+	add := func(i store.AcctField) {
+		col := store.AcctFieldColumns[i]
+		if guarded {
+			cols = append(cols, col+" = IF(acctstoptime IS NULL, ?, "+col+")")
+		} else {
+			cols = append(cols, col+" = ?")
+		}
+		args = append(args, values[i])
+	}
 	for i := range store.NumAcctFields {
-		if !w.Update[i] || i == store.AcctUniqueID {
+		if !w.Update[i] || i == store.AcctUniqueID || i == store.AcctStopTime {
 			continue
 		}
-		cols = append(cols, store.AcctFieldColumns[i]+" = ?")
-		args = append(args, values[i])
+		add(i)
+	}
+	if w.Update[store.AcctStopTime] {
+		add(store.AcctStopTime)
 	}
 	return strings.Join(cols, ", "), args
 }
 
 // upsertReturning is PostgreSQL's single statement; xmax is 0 only on a
-// tuple this statement inserted.
+// tuple this statement inserted. Under OnlyIfOpen the update has a WHERE:
+// a stopped row is left alone and, like DO NOTHING, returns no row.
 func (s *Store) upsertReturning(ctx context.Context, w *store.AcctWrite, values [store.NumAcctFields]any) (bool, error) {
 	query, args := acctInsert(w, values)
-	set, setArgs := acctSet(w, values)
-	if set == "" {
+	set, setArgs := acctSet(w, values, false)
+	switch {
+	case set == "":
 		// Nothing to overwrite: no row comes back on conflict.
 		query += " ON CONFLICT (acctuniqueid) DO NOTHING RETURNING true"
-	} else {
+	case w.OnlyIfOpen:
+		query += " ON CONFLICT (acctuniqueid) DO UPDATE SET " + set +
+			" WHERE radacct.acctstoptime IS NULL RETURNING (xmax = 0)"
+		args = append(args, setArgs...)
+	default:
 		query += " ON CONFLICT (acctuniqueid) DO UPDATE SET " + set + " RETURNING (xmax = 0)"
 		args = append(args, setArgs...)
 	}
@@ -137,10 +160,11 @@ func (s *Store) upsertReturning(ctx context.Context, w *store.AcctWrite, values 
 }
 
 // upsertOnDuplicateKey is MySQL's single statement: 1 affected row is an
-// insert, 2 an update, 0 an update that changed nothing.
+// insert, 2 an update, 0 an update that changed nothing (under OnlyIfOpen,
+// also one that found the row stopped).
 func (s *Store) upsertOnDuplicateKey(ctx context.Context, w *store.AcctWrite, values [store.NumAcctFields]any) (bool, error) {
 	query, args := acctInsert(w, values)
-	set, setArgs := acctSet(w, values)
+	set, setArgs := acctSet(w, values, w.OnlyIfOpen)
 	if set == "" {
 		set = "acctuniqueid = acctuniqueid" // no-op: keep the row as it is
 	}
@@ -173,18 +197,24 @@ func (s *Store) updateThenInsert(ctx context.Context, w *store.AcctWrite, values
 // updateThenInsertTx updates the session's row, or inserts it when there is
 // none. It cannot race: SQLite's writer has one connection and BEGIN
 // IMMEDIATE holds the database's write lock against other processes.
+// Under OnlyIfOpen the UPDATE skips a stopped row, so when it matches
+// nothing the row may still exist: inserting then waits for a check.
 func (s *Store) updateThenInsertTx(ctx context.Context, tx *sql.Tx, w *store.AcctWrite, values [store.NumAcctFields]any) (bool, error) {
-	set, setArgs := acctSet(w, values)
+	set, setArgs := acctSet(w, values, false)
 	if set != "" {
-		res, err := tx.ExecContext(ctx, s.q("UPDATE radacct SET "+set+" WHERE acctuniqueid = ?"),
-			append(setArgs, w.UniqueID)...)
+		where := " WHERE acctuniqueid = ?"
+		if w.OnlyIfOpen {
+			where += " AND acctstoptime IS NULL"
+		}
+		res, err := tx.ExecContext(ctx, s.q("UPDATE radacct SET "+set+where), append(setArgs, w.UniqueID)...)
 		if err != nil {
 			return false, err
 		}
 		if n, err := res.RowsAffected(); err != nil || n > 0 {
 			return false, err
 		}
-	} else {
+	}
+	if set == "" || w.OnlyIfOpen {
 		found, err := s.exists(ctx, tx, qAcctExists, w.UniqueID)
 		if err != nil || found {
 			return false, err

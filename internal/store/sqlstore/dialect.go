@@ -50,6 +50,15 @@ type dialect struct {
 	// prefixMatch returns a condition on col matching values that start with
 	// prefix, and its argument (the condition has one bind variable).
 	prefixMatch func(col, prefix string) (cond string, arg string)
+	// forUpdate ends a SELECT whose rows must stay locked until the
+	// transaction ends; "" for SQLite, whose writer is already exclusive.
+	forUpdate string
+
+	// Session arithmetic, in the dialect's own epoch functions (see
+	// sessions.go): the usage sums since an instant and of all time, and
+	// the two UPDATEs that close sessions.
+	usageSince, usageAll                 string
+	closeNASSessions, closeStaleSessions string
 
 	// versionTable creates the table of applied migrations.
 	versionTable string
@@ -112,6 +121,10 @@ var sqliteDialect = &dialect{
 	prefixMatch: func(col, prefix string) (string, string) {
 		return col + " GLOB ?", globEscape(prefix) + "*"
 	},
+	usageSince:            sqliteUsageSince,
+	usageAll:              qUsageAll,
+	closeNASSessions:      sqliteCloseNASSessions,
+	closeStaleSessions:    sqliteCloseStaleSessions,
 	versionTable:          sqliteVersionTable,
 	tableExists:           sqliteTableExists,
 	migrationsInTx:        true,
@@ -130,6 +143,11 @@ var postgresDialect = &dialect{
 	prefixMatch: func(col, prefix string) (string, string) {
 		return col + " LIKE ? ESCAPE '!'", likeEscape(prefix) + "%"
 	},
+	forUpdate:             " FOR UPDATE",
+	usageSince:            postgresUsageSince,
+	usageAll:              postgresUsageAll,
+	closeNASSessions:      postgresCloseNASSessions,
+	closeStaleSessions:    postgresCloseStaleSessions,
 	versionTable:          postgresVersionTable,
 	tableExists:           postgresTableExists,
 	migrationsInTx:        true,
@@ -150,6 +168,11 @@ var mysqlDialect = &dialect{
 	prefixMatch: func(col, prefix string) (string, string) {
 		return col + " LIKE ? ESCAPE '!'", likeEscape(prefix) + "%"
 	},
+	forUpdate:             " FOR UPDATE",
+	usageSince:            mysqlUsageSince,
+	usageAll:              qUsageAll,
+	closeNASSessions:      mysqlCloseNASSessions,
+	closeStaleSessions:    mysqlCloseStaleSessions,
 	versionTable:          mysqlVersionTable,
 	tableExists:           mysqlTableExists,
 	migrationsInTx:        false,

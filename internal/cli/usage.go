@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/goradius/goradius/internal/aaa"
+	"github.com/goradius/goradius/internal/server"
+)
+
+func runUsage(env *Env, args []string) error {
+	fs := newFlags(env, "usage", "usage NAME")
+	c, pos, err := loadDB(env, fs, args)
+	if err != nil {
+		return err
+	}
+	name, err := oneName(pos)
+	if err != nil {
+		return err
+	}
+	log := setupLog(env.Stderr, c)
+	s, _, err := openStore(env.Ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	limits, err := server.NewAAA(server.Deps{Config: c, Store: s, Log: log}).Usage(env.Ctx, name)
+	if errors.Is(err, aaa.ErrUnknownUser) {
+		return fmt.Errorf("no user named %q", name)
+	}
+	if err != nil {
+		return err
+	}
+	if len(limits) == 0 {
+		fmt.Fprintf(env.Stdout, "%s has no time or traffic limit\n", name)
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LIMIT\tPERIOD\tALLOWED\tUSED\tREMAINING\tRESETS")
+	for _, l := range limits {
+		f := formatSeconds
+		if l.Counter.Traffic {
+			f = formatOctets
+		}
+		reset := "never"
+		if !l.Reset.IsZero() {
+			reset = l.Reset.In(c.TimeZone).Format("2006-01-02 15:04 MST")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Counter.Check, l.Counter.Period, f(l.Value), f(l.Used), f(l.Remaining), reset)
+	}
+	return tw.Flush()
+}
+
+func formatSeconds(n int64) string { return (time.Duration(n) * time.Second).String() }
+
+func formatOctets(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.2f %cB (%d)", float64(n)/float64(div), "kMGTPE"[exp], n)
+}

@@ -1,0 +1,6 @@
+-- goradius schema 2 (MySQL / MariaDB): an index for the per-user session
+-- sums and counts (usage counters, Simultaneous-Use): username = ? AND
+-- (acctstoptime >= ? OR acctstoptime IS NULL) and username = ? AND
+-- acctstoptime IS NULL read only the user's sessions that matter (InnoDB
+-- keeps NULLs in the index: ref_or_null / range access).
+CREATE INDEX radacct_username_acctstoptime ON radacct (username, acctstoptime);

@@ -1,0 +1,299 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/goradius/goradius/internal/store"
+)
+
+// qPolicy reads everything PolicyFor returns in one round trip: one
+// UNION ALL branch per source, each found through an index (username on
+// radcheck, radreply and radusergroup; groupname on radgroupcheck and
+// radgroupreply). Its arguments are the username, now, then the username
+// three times.
+//
+// Columns: sect (0 the user's own items, 1 a group's), kind (0 check, 1
+// reply), the membership's priority and id (0 for the user's own items),
+// the username as stored, the membership's groupname, the item's
+// groupname, then the item. The group check branch is a LEFT JOIN so that
+// a group without items still gives one row (with a NULL item); the rows
+// come grouped by membership, in priority then id order, checks before
+// replies, items in id order.
+const qPolicy = `SELECT 0 AS sect, 0 AS kind, 0 AS priority, 0 AS ugid,
+	username AS name, '' AS groupname, '' AS itemgroup, id, attribute, op, value
+FROM radcheck
+WHERE username = ? AND is_active AND (valid_until IS NULL OR valid_until > ?)
+UNION ALL
+SELECT 0, 1, 0, 0, username, '', '', id, attribute, op, value
+FROM radreply
+WHERE username = ?
+UNION ALL
+SELECT 1, 0, ug.priority, ug.id, ug.username, ug.groupname, gc.groupname, gc.id, gc.attribute, gc.op, gc.value
+FROM radusergroup ug LEFT JOIN radgroupcheck gc ON gc.groupname = ug.groupname
+WHERE ug.username = ?
+UNION ALL
+SELECT 1, 1, ug.priority, ug.id, ug.username, ug.groupname, gr.groupname, gr.id, gr.attribute, gr.op, gr.value
+FROM radusergroup ug JOIN radgroupreply gr ON gr.groupname = ug.groupname
+WHERE ug.username = ?
+ORDER BY sect, priority, ugid, kind, id`
+
+const (
+	qInsertCheck = `INSERT INTO radcheck (username, attribute, op, value, user_id, created, modified)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qInsertReply = `INSERT INTO radreply (username, attribute, op, value, user_id, created, modified)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qInsertGroupCheck = `INSERT INTO radgroupcheck (groupname, attribute, op, value, group_id, created, modified)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qInsertGroupReply = `INSERT INTO radgroupreply (groupname, attribute, op, value, group_id, created, modified)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+
+	qGroupNameTaken  = `SELECT 1 FROM radiusgroup WHERE name = ?`
+	qDefaultGroupSet = `SELECT name FROM radiusgroup WHERE is_default ORDER BY id`
+	qInsertGroup     = `INSERT INTO radiusgroup (name, description, is_default, created, modified)
+VALUES (?, ?, ?, ?, ?)`
+)
+
+// The default operators of FreeRADIUS's schemas.
+const (
+	defaultCheckOp = ":="
+	defaultReplyOp = "="
+)
+
+// itemTable describes one of the four item tables.
+type itemTable struct {
+	what      string // for messages
+	insert    string
+	defaultOp string
+	group     bool // owned by a radiusgroup (group_id), else by a user (user_id)
+}
+
+var (
+	checkItems      = itemTable{"check item", qInsertCheck, defaultCheckOp, false}
+	replyItems      = itemTable{"reply item", qInsertReply, defaultReplyOp, false}
+	groupCheckItems = itemTable{"group check item", qInsertGroupCheck, defaultCheckOp, true}
+	groupReplyItems = itemTable{"group reply item", qInsertGroupReply, defaultReplyOp, true}
+)
+
+// policyQuery returns the statement PolicyFor runs and its arguments.
+func (s *Store) policyQuery(username string, now time.Time) (string, []any) {
+	// timeArg, not lowerBoundArg: on SQLite the full spelling of now is the
+	// largest of its instant, so "valid_until > now" holds for no spelling
+	// of the same instant.
+	return s.q(qPolicy), []any{username, s.d.timeArg(now), username, username, username}
+}
+
+// PolicyFor reads the username's check and reply items and its groups'
+// in one query. An unknown username has an empty Policy.
+func (s *Store) PolicyFor(ctx context.Context, username string, now time.Time) (store.Policy, error) {
+	query, args := s.policyQuery(username, now)
+	rows, err := s.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return store.Policy{}, fmt.Errorf("policy of %q: %w", username, err)
+	}
+	defer rows.Close()
+	var (
+		p       store.Policy
+		group   *store.GroupPolicy
+		groupID int64
+	)
+	for rows.Next() {
+		var (
+			sect, kind, priority int
+			ugid                 int64
+			name, groupname      string
+			itemGroup            sql.NullString
+			id                   sql.NullInt64
+			attribute, op, value sql.NullString
+		)
+		if err := rows.Scan(&sect, &kind, &priority, &ugid, &name, &groupname, &itemGroup,
+			&id, &attribute, &op, &value); err != nil {
+			return store.Policy{}, fmt.Errorf("policy of %q: %w", username, err)
+		}
+		if name != username {
+			continue // MySQL PAD SPACE: "alice " for "alice"
+		}
+		item := store.Item{ID: id.Int64, Attribute: attribute.String, Op: op.String, Value: value.String}
+		if sect == 0 {
+			if kind == 0 {
+				p.Check = append(p.Check, item)
+			} else {
+				p.Reply = append(p.Reply, item)
+			}
+			continue
+		}
+		if group == nil || ugid != groupID {
+			p.Groups = append(p.Groups, store.GroupPolicy{Name: groupname, Priority: priority})
+			group, groupID = &p.Groups[len(p.Groups)-1], ugid
+		}
+		if !id.Valid || itemGroup.String != groupname {
+			continue // a group without check items, or PAD SPACE again
+		}
+		if kind == 0 {
+			group.Check = append(group.Check, item)
+		} else {
+			group.Reply = append(group.Reply, item)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return store.Policy{}, fmt.Errorf("policy of %q: %w", username, err)
+	}
+	return p, nil
+}
+
+// AddCheck inserts a radcheck item of username (op ":=" when empty).
+func (s *Store) AddCheck(ctx context.Context, username string, it *store.Item) error {
+	return s.addItem(ctx, checkItems, username, it)
+}
+
+// AddReply inserts a radreply item of username (op "=" when empty).
+func (s *Store) AddReply(ctx context.Context, username string, it *store.Item) error {
+	return s.addItem(ctx, replyItems, username, it)
+}
+
+// AddGroupCheck inserts a radgroupcheck item of groupname (op ":=" when
+// empty).
+func (s *Store) AddGroupCheck(ctx context.Context, groupname string, it *store.Item) error {
+	return s.addItem(ctx, groupCheckItems, groupname, it)
+}
+
+// AddGroupReply inserts a radgroupreply item of groupname (op "=" when
+// empty).
+func (s *Store) AddGroupReply(ctx context.Context, groupname string, it *store.Item) error {
+	return s.addItem(ctx, groupReplyItems, groupname, it)
+}
+
+// addItem inserts it for owner, linked to the user or group of that exact
+// name when there is one, dated by the store's clock. It sets it.ID, and
+// it.Op when it was empty.
+func (s *Store) addItem(ctx context.Context, t itemTable, owner string, it *store.Item) error {
+	op := it.Op
+	if op == "" {
+		op = t.defaultOp
+	}
+	now := s.d.timeArg(s.timestamp())
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var (
+			ownerID int64
+			err     error
+		)
+		if t.group {
+			ownerID, err = s.groupID(ctx, tx, owner)
+		} else {
+			ownerID, err = s.userID(ctx, tx, owner)
+		}
+		var link any
+		switch {
+		case err == nil:
+			link = ownerID
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		id, err = s.insertID(ctx, tx, t.insert, "id", owner, it.Attribute, op, it.Value, link, now, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("add %s %s of %q: %w", t.what, it.Attribute, owner, err)
+	}
+	it.ID, it.Op = id, op
+	return nil
+}
+
+// groupByName reads the radius group with exactly this name.
+func (s *Store) groupByName(ctx context.Context, q querier, name string) (store.RadiusGroup, error) {
+	g, err := scanGroup(q.QueryRowContext(ctx, s.q(qGroupByName), name))
+	if err == nil && g.Name != name {
+		err = sql.ErrNoRows // MySQL PAD SPACE, as in UserByUsername
+	}
+	if err != nil {
+		return store.RadiusGroup{}, notFound(err, fmt.Sprintf("radius group %q", name))
+	}
+	return g, nil
+}
+
+// groupID returns the id of the radius group with exactly this name.
+func (s *Store) groupID(ctx context.Context, q querier, name string) (int64, error) {
+	g, err := s.groupByName(ctx, q, name)
+	return g.ID, err
+}
+
+// CreateGroup inserts a radius group, setting g.ID (and Created/Modified
+// when zero). A taken name returns store.ErrAlreadyExists; so does a
+// default group when there is one already (there is exactly one).
+func (s *Store) CreateGroup(ctx context.Context, g *store.RadiusGroup) error {
+	created, modified := g.Created, g.Modified
+	if created.IsZero() {
+		created = s.timestamp()
+	}
+	if modified.IsZero() {
+		modified = created
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// Checked first so the error says which rule: after a unique
+		// violation PostgreSQL accepts no further query in the transaction.
+		taken, err := s.exists(ctx, tx, qGroupNameTaken, g.Name)
+		if err != nil {
+			return err
+		}
+		if taken {
+			return fmt.Errorf("radius group name %q: %w", g.Name, store.ErrAlreadyExists)
+		}
+		if g.IsDefault {
+			// Locked until commit: MySQL has no partial unique index to
+			// stop two default groups created at once (the second waits or
+			// deadlocks, and its retry sees the first).
+			var def string
+			err := tx.QueryRowContext(ctx, qDefaultGroupSet+s.d.forUpdate).Scan(&def)
+			switch {
+			case err == nil:
+				return fmt.Errorf("default radius group: %q is already the default: %w", def, store.ErrAlreadyExists)
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
+		id, err = s.insertID(ctx, tx, qInsertGroup, "id", g.Name, nullIfEmpty(g.Description), g.IsDefault,
+			s.d.timeArg(created), s.d.timeArg(modified))
+		if err != nil && s.d.isUniqueViolation(err) {
+			// A concurrent CreateGroup took the name or the default.
+			return fmt.Errorf("radius group name %q or default: %w", g.Name, store.ErrAlreadyExists)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create radius group %q: %w", g.Name, err)
+	}
+	g.ID, g.Created, g.Modified = id, created.UTC(), modified.UTC()
+	return nil
+}
+
+// AddUserGroup adds a radusergroup row putting username in groupname with
+// priority, linked to the user when one has that name. An unknown group
+// returns store.ErrNotFound.
+func (s *Store) AddUserGroup(ctx context.Context, username, groupname string, priority int) error {
+	now := s.d.timeArg(s.timestamp())
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		g, err := s.groupByName(ctx, tx, groupname)
+		if err != nil {
+			return err
+		}
+		var link any
+		uid, err := s.userID(ctx, tx, username)
+		switch {
+		case err == nil:
+			link = uid
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(qInsertUserGroup), username, g.Name, priority, link, g.ID, now, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("add %q to radius group %q: %w", username, groupname, err)
+	}
+	return nil
+}
