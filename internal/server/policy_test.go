@@ -335,3 +335,58 @@ func TestStaleSessionSetting(t *testing.T) {
 		t.Fatalf("30s accepted: %v", err)
 	}
 }
+
+// TestCountersAcrossPeriods: weekly and monthly limits in the operator's
+// time zone, on every database, with a fixed clock.
+func TestCountersAcrossPeriods(t *testing.T) {
+	rome, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Each(t, func(t *testing.T, s store.Store) {
+		e := newEnv(t, s, func(c *config.Config) { c.TimeZone = rome; c.CounterWeekStart = time.Monday }, nil)
+		ctx := context.Background()
+		if err := s.CreateGroup(ctx, &store.RadiusGroup{Name: "plan"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range []store.Item{
+			{Attribute: "Max-Weekly-Session", Op: ":=", Value: "7200"},
+			{Attribute: "Max-Monthly-Session-Traffic", Op: ":=", Value: "10000000000"},
+		} {
+			if err := s.AddGroupCheck(ctx, "plan", &it); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.addUser("wes", "wes-pw", "plan")
+		// Sunday 29 November 2026, 23:30 in Rome is 22:30 UTC: still the week
+		// that began on Monday 23 November in Rome (22 November 23:00 UTC).
+		e.session("w1", "wes", time.Date(2026, 11, 22, 22, 0, 0, 0, time.UTC), 3600, 6_000_000_000) // Sunday 23:00 Rome: the week before
+		e.session("w2", "wes", time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), 3000, 3_000_000_000)
+		e.clock.Set(time.Date(2026, 11, 29, 22, 30, 0, 0, time.UTC))
+		m := wantAccept(t, e.authorize("wes", "wes-pw"))
+		// 4200 s left this week, but the week ends in 30 minutes: 1800 + 7200.
+		if got := number(t, m, "reply:Session-Timeout"); got != 1800+7200 {
+			t.Fatalf("Session-Timeout %d, want %d", got, 1800+7200)
+		}
+		// November in Rome: both sessions, 9 GB of 10: 1 GB left.
+		if got := number(t, m, "reply:ChilliSpot-Max-Total-Octets"); got != 1_000_000_000 {
+			t.Fatalf("octets left %d, want 1000000000", got)
+		}
+		// 23:30 UTC on 30 November is 00:30 on 1 December in Rome: a new
+		// month, the full 10 GB, above 4 GiB, so gigawords too.
+		e.clock.Set(time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC))
+		m = wantAccept(t, e.authorize("wes", "wes-pw"))
+		if o, g := number(t, m, "reply:ChilliSpot-Max-Total-Octets"), number(t, m, "reply:ChilliSpot-Max-Total-Gigawords"); g<<32+o != 10_000_000_000 {
+			t.Fatalf("new month: %d gigawords + %d octets, want 10000000000", g, o)
+		}
+		// Monday 30 November 08:00 Rome: a new week, 7200 s again.
+		e.clock.Set(time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC))
+		if got := number(t, wantAccept(t, e.authorize("wes", "wes-pw")), "reply:Session-Timeout"); got != 7200 {
+			t.Fatalf("new week Session-Timeout %d, want 7200", got)
+		}
+		// Another 1 GB in November fills its 10 GB.
+		e.session("w3", "wes", time.Date(2026, 11, 30, 7, 10, 0, 0, time.UTC), 60, 1_000_000_000)
+		e.clock.Set(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
+		wantQuotaReject(t, e.authorize("wes", "wes-pw"), "monthly usage traffic")
+	})
+}
