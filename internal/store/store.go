@@ -261,7 +261,8 @@ func (p *Policy) Found() bool { return len(p.Check) > 0 || len(p.Reply) > 0 || l
 // Usage sums a user's sessions since an instant.
 type Usage struct {
 	// Seconds counts only the part of each session after the instant, as
-	// FreeRADIUS's sqlcounter does.
+	// FreeRADIUS's sqlcounter does: whole seconds, each instant rounded
+	// down; a session without a start time counts 0 after a non-zero instant.
 	Seconds int64
 	// Octets counts input plus output octets of every session that ended
 	// after the instant or is still open.
@@ -375,12 +376,14 @@ type Store interface {
 	CloseStaleSessions(ctx context.Context, olderThan time.Time, cause string) (int64, error)
 
 	// AddCheck, AddReply, AddGroupCheck and AddGroupReply insert one item
-	// (linked to the user or group when one has that name); it.ID is set.
+	// (linked to the user or group when one has that name); it.ID is set,
+	// and it.Op when empty (":=" for check items, "=" for reply items).
 	AddCheck(ctx context.Context, username string, it *Item) error
 	AddReply(ctx context.Context, username string, it *Item) error
 	AddGroupCheck(ctx context.Context, groupname string, it *Item) error
 	AddGroupReply(ctx context.Context, groupname string, it *Item) error
-	// CreateGroup adds a radius group (ErrAlreadyExists when taken).
+	// CreateGroup adds a radius group (ErrAlreadyExists when the name is
+	// taken, or when g.IsDefault and a default group exists).
 	CreateGroup(ctx context.Context, g *RadiusGroup) error
 	// AddUserGroup puts a username in a group with a priority.
 	AddUserGroup(ctx context.Context, username, groupname string, priority int) error

@@ -51,9 +51,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 	qInsertGroupReply = `INSERT INTO radgroupreply (groupname, attribute, op, value, group_id, created, modified)
 VALUES (?, ?, ?, ?, ?, ?, ?)`
 
-	qGroupNameTaken  = `SELECT 1 FROM radiusgroup WHERE name = ?`
-	qDefaultGroupSet = `SELECT name FROM radiusgroup WHERE is_default ORDER BY id`
-	qInsertGroup     = `INSERT INTO radiusgroup (name, description, is_default, created, modified)
+	qGroupNameTaken   = `SELECT 1 FROM radiusgroup WHERE name = ?`
+	qDefaultGroupName = `SELECT name FROM radiusgroup WHERE is_default ORDER BY id`
+	qInsertGroup      = `INSERT INTO radiusgroup (name, description, is_default, created, modified)
 VALUES (?, ?, ?, ?, ?)`
 )
 
@@ -225,11 +225,13 @@ func (s *Store) groupID(ctx context.Context, q querier, name string) (int64, err
 // when zero). A taken name returns store.ErrAlreadyExists; so does a
 // default group when there is one already (there is exactly one).
 func (s *Store) CreateGroup(ctx context.Context, g *store.RadiusGroup) error {
-	created, modified := g.Created, g.Modified
-	if created.IsZero() {
+	// At the precision every dialect keeps, so what is set reads back.
+	created := g.Created.UTC().Truncate(time.Microsecond)
+	if g.Created.IsZero() {
 		created = s.timestamp()
 	}
-	if modified.IsZero() {
+	modified := g.Modified.UTC().Truncate(time.Microsecond)
+	if g.Modified.IsZero() {
 		modified = created
 	}
 	var id int64
@@ -248,7 +250,7 @@ func (s *Store) CreateGroup(ctx context.Context, g *store.RadiusGroup) error {
 			// stop two default groups created at once (the second waits or
 			// deadlocks, and its retry sees the first).
 			var def string
-			err := tx.QueryRowContext(ctx, qDefaultGroupSet+s.d.forUpdate).Scan(&def)
+			err := tx.QueryRowContext(ctx, qDefaultGroupName+s.d.forUpdate).Scan(&def)
 			switch {
 			case err == nil:
 				return fmt.Errorf("default radius group: %q is already the default: %w", def, store.ErrAlreadyExists)
@@ -267,7 +269,7 @@ func (s *Store) CreateGroup(ctx context.Context, g *store.RadiusGroup) error {
 	if err != nil {
 		return fmt.Errorf("create radius group %q: %w", g.Name, err)
 	}
-	g.ID, g.Created, g.Modified = id, created.UTC(), modified.UTC()
+	g.ID, g.Created, g.Modified = id, created, modified
 	return nil
 }
 
