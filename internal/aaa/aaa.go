@@ -5,6 +5,7 @@ package aaa
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -69,6 +70,7 @@ const (
 	ReasonSimultaneousUse  Reason = "simultaneous-use"
 	ReasonQuota            Reason = "quota"
 	ReasonTokenAlreadyUsed Reason = "token-already-used"
+	ReasonCredential       Reason = "credential"
 )
 
 // AuthorizeRequest is what authorize gets from FreeRADIUS: the user name,
@@ -78,6 +80,10 @@ type AuthorizeRequest struct {
 	Username   string
 	Password   string
 	Attributes Attributes
+	// MaySendCredentials allows answering a known-good password when the
+	// request has none (CHAP, MS-CHAP, EAP): the adapter sets it for
+	// connections the operator trusts.
+	MaySendCredentials bool
 }
 
 // Decision is the result of Authorize.
@@ -91,6 +97,10 @@ type Decision struct {
 	Message string
 	// Reply holds the attributes for FreeRADIUS's reply list of an accept.
 	Reply []ReplyItem
+	// Control holds a known-good password for FreeRADIUS's control list
+	// (Reason ReasonCredential): not an accept, FreeRADIUS's chap, mschap
+	// or eap module authenticates with it.
+	Control []ReplyItem
 	// Limits are the counters evaluated for an accept or a quota reject.
 	Limits []Limit
 }
@@ -154,10 +164,19 @@ func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision
 	case "accept":
 		reason = ReasonAuthTypeAccept
 	}
+	var credential *ReplyItem
 	if reason == "" {
 		if req.Password == "" {
-			return Decision{Reason: ReasonMissingFields}, nil
+			// CHAP, MS-CHAP or EAP: FreeRADIUS checks the password itself
+			// if it gets a known-good one.
+			cred, ok := knownGood(ev.control, hasUser, &u)
+			if !ok || !req.MaySendCredentials {
+				return Decision{Reason: ReasonMissingFields}, nil
+			}
+			credential, reason = &cred, ReasonCredential
 		}
+	}
+	if reason == "" {
 		switch {
 		case hasUser && password.Check(req.Password, u.Password):
 			reason = ReasonPassword
@@ -237,7 +256,42 @@ func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision
 			return Decision{Reason: ReasonTokenAlreadyUsed}, nil // another login used it meanwhile
 		}
 	}
+	if credential != nil {
+		return Decision{Reason: reason, Control: []ReplyItem{*credential}, Reply: replyItems(ev.reply), Limits: limits}, nil
+	}
 	return Decision{Accept: true, Reason: reason, Reply: replyItems(ev.reply), Limits: limits}, nil
+}
+
+// knownGood returns the credential FreeRADIUS needs to check CHAP, MS-CHAP
+// and EAP itself: radcheck's Cleartext-Password (good for all of them),
+// else an NT-Password item or the account's NT hash (MS-CHAP only).
+func knownGood(control []pair, hasUser bool, u *store.User) (ReplyItem, bool) {
+	if v, ok := lastValue(control, "Cleartext-Password"); ok {
+		return ReplyItem{Name: "Cleartext-Password", Op: ":=", Value: v}, true
+	}
+	if v, ok := lastValue(control, "NT-Password"); ok {
+		if h, ok := ntHex(v); ok {
+			return ReplyItem{Name: "NT-Password", Op: ":=", Value: h}, true
+		}
+	}
+	if hasUser && u.NTHash != "" {
+		if h, ok := ntHex(u.NTHash); ok {
+			return ReplyItem{Name: "NT-Password", Op: ":=", Value: h}, true
+		}
+	}
+	return ReplyItem{}, false
+}
+
+// ntHex writes an NT hash as FreeRADIUS reads octets: "0x" and 32 hex digits.
+func ntHex(v string) (string, bool) {
+	v = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(v), "0x"), "0X")
+	if len(v) != 32 {
+		return "", false
+	}
+	if _, err := hex.DecodeString(v); err != nil {
+		return "", false
+	}
+	return "0x" + strings.ToLower(v), true
 }
 
 // checkPasswordItems verifies the password against the known-good password

@@ -49,6 +49,11 @@ type Config struct {
 	// of the remaining traffic.
 	TrafficOctetsReply    string
 	TrafficGigawordsReply string
+	// StoreNTHash keeps an NT hash beside each new password, for MS-CHAP.
+	StoreNTHash bool
+	// SendCredentials says when authorize may answer a known-good password
+	// for CHAP/MS-CHAP/EAP: "loopback-or-tls", "always" or "never".
+	SendCredentials string
 	// StaleSessionTimeout, when not zero, makes the server close open
 	// sessions with no accounting for that long, every StaleSessionTimeout/10.
 	StaleSessionTimeout time.Duration
@@ -178,6 +183,23 @@ func buildOptions() []option {
 			return nil
 		},
 		current: func(c *Config) string { return c.StaleSessionTimeout.String() }})
+
+	a, c = boolean(func(c *Config) *bool { return &c.StoreNTHash })
+	ntOpt := mk("store-nt-hash", ServeOptions|DBOptions, "false",
+		"keep an NT hash beside every new password so MS-CHAP and PEAP-MSCHAPv2 work (an NT hash is as good as the password to an attacker: see docs/freeradius.md)", a, c)
+	ntOpt.isBool = true
+	add(ntOpt)
+	add(option{name: "send-credentials", env: "GORADIUS_SEND_CREDENTIALS", group: ServeOptions, def: "loopback-or-tls",
+		help: "when authorize may answer a known-good password (Cleartext-Password, NT-Password) for CHAP, MS-CHAP and EAP: loopback-or-tls, always or never",
+		apply: func(c *Config, v string) error {
+			switch v = strings.ToLower(strings.TrimSpace(v)); v {
+			case "loopback-or-tls", "always", "never":
+				c.SendCredentials = v
+				return nil
+			}
+			return fmt.Errorf("%q is not one of loopback-or-tls, always, never", v)
+		},
+		current: func(c *Config) string { return c.SendCredentials }})
 
 	a, c = str(func(c *Config) *string { return &c.PprofListen })
 	add(mk("pprof-listen", ServeOptions, "", "address for Go's pprof profiling endpoints, for diagnosis (keep it on loopback); empty: off", a, c))

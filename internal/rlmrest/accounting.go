@@ -74,6 +74,7 @@ func (h *Handler) accounting(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	nativeFields(b)
 	status, e := parseStatusType(b.Get("status_type"))
 	if e != nil {
 		httpx.WriteFieldErrors(w, e)

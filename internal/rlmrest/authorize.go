@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"unicode"
@@ -99,6 +101,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	attrs := requestAttributes(b)
 	req := aaa.AuthorizeRequest{
 		Username: attrs.First("User-Name"), Password: attrs.First("User-Password"), Attributes: attrs,
+		MaySendCredentials: h.maySendCredentials(r),
 	}
 	d, err := h.AAA.Authorize(r.Context(), req)
 	if err != nil {
@@ -107,7 +110,11 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case d.Accept:
-		writeRaw(w, http.StatusOK, acceptBody(d.Reply))
+		writeRaw(w, http.StatusOK, answerBody(acceptControl, d.Reply))
+	case len(d.Control) > 0:
+		// A known-good password, and no Auth-Type: FreeRADIUS's chap,
+		// mschap or eap module decides. Always a 2xx, even in reject mode.
+		writeRaw(w, http.StatusOK, answerBody(d.Control, d.Reply))
 	case d.Reject:
 		status := http.StatusOK
 		if h.AuthorizeReject || d.Reason == aaa.ReasonSimultaneousUse {
@@ -128,15 +135,46 @@ func writeRaw(w http.ResponseWriter, status int, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// acceptBody renders the reply in rlm_rest's JSON: one key per attribute
-// in first-seen order, a plain string for a single ":=" value, else an
-// object with the operator and the value (an array for several values).
-// Expansion is off for values with "%", which the database holds as text.
-func acceptBody(reply []aaa.ReplyItem) []byte {
+var acceptControl = []aaa.ReplyItem{{Name: "Auth-Type", Op: ":=", Value: "Accept"}}
+
+// maySendCredentials: a known-good password only goes to FreeRADIUS over a
+// connection nobody else can read, loopback or HTTPS, unless the operator
+// says otherwise.
+func (h *Handler) maySendCredentials(r *http.Request) bool {
+	switch h.SendCredentials {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if r.TLS != nil {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}
+
+// answerBody renders control and reply items in rlm_rest's JSON: one key
+// per attribute in first-seen order ("control:..." then "reply:..."), a
+// plain string for a single ":=" value, else an object with the operator
+// and the value (an array for several values). Expansion is off for values
+// with "%", which the database holds as text.
+func answerBody(control, reply []aaa.ReplyItem) []byte {
 	var b bytes.Buffer
-	b.WriteString(`{"control:Auth-Type":"Accept"`)
+	b.WriteByte('{')
+	writeItems(&b, "control:", control)
+	writeItems(&b, "reply:", reply)
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+func writeItems(b *bytes.Buffer, list string, items []aaa.ReplyItem) {
 	seen := map[string]bool{}
-	for i, it := range reply {
+	for i, it := range items {
 		key := strings.ToLower(it.Name)
 		if seen[key] {
 			continue
@@ -144,12 +182,15 @@ func acceptBody(reply []aaa.ReplyItem) []byte {
 		seen[key] = true
 		var values []string
 		op := it.Op
-		for _, o := range reply[i:] {
+		for _, o := range items[i:] {
 			if strings.EqualFold(o.Name, it.Name) {
 				values = append(values, o.Value)
 			}
 		}
-		b.WriteString(`,"reply:`)
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"` + list)
 		b.WriteString(jsonEscape(it.Name))
 		b.WriteString(`":`)
 		noXlat := false
@@ -160,7 +201,7 @@ func acceptBody(reply []aaa.ReplyItem) []byte {
 			b.WriteString(quote(values[0]))
 			continue
 		}
-		fmt.Fprintf(&b, `{"op":%s,"value":`, quote(op))
+		fmt.Fprintf(b, `{"op":%s,"value":`, quote(op))
 		if len(values) == 1 {
 			b.WriteString(quote(values[0]))
 		} else {
@@ -178,8 +219,6 @@ func acceptBody(reply []aaa.ReplyItem) []byte {
 		}
 		b.WriteByte('}')
 	}
-	b.WriteByte('}')
-	return b.Bytes()
 }
 
 // rejectBody is {"control:Auth-Type": "Reject"} with the Reply-Message, never

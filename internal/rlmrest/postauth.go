@@ -15,6 +15,7 @@ func (h *Handler) postAuth(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	nativeFields(b)
 	e := &httpx.FieldErrors{}
 	// Lengths are checked by truncation in aaa.PostAuth, so no max here.
 	username, st := httpx.Text(e, "username", b.Get("username"), 0, false)
@@ -23,7 +24,15 @@ func (h *Handler) postAuth(w http.ResponseWriter, r *http.Request) {
 	if st == httpx.Nil {
 		e.Add("password", httpx.MsgNotNull)
 	}
-	reply, st := httpx.Text(e, "reply", b.Get("reply"), 0, false)
+	rv := b.Get("reply")
+	if rv.Kind == httpx.Absent {
+		// The native encoding has no reply packet type among the request
+		// attributes: the shipped configuration puts it in the URI.
+		if q := r.URL.Query().Get("reply"); q != "" {
+			rv = httpx.Value{Kind: httpx.String, S: q}
+		}
+	}
+	reply, st := httpx.Text(e, "reply", rv, 0, false)
 	httpx.Require(e, "reply", st, false)
 	called := optionalText(e, "called_station_id", b.Get("called_station_id"))
 	calling := optionalText(e, "calling_station_id", b.Get("calling_station_id"))

@@ -22,6 +22,8 @@ type Handler struct {
 	Store store.Store
 	// AuthorizeReject answers failed authorizes 401 instead of 200 empty.
 	AuthorizeReject bool
+	// SendCredentials: "loopback-or-tls" (default), "always" or "never".
+	SendCredentials string
 	// TimeZone renders and reads times without an offset.
 	TimeZone *time.Location
 	Log      *slog.Logger
@@ -88,4 +90,61 @@ func decode(w http.ResponseWriter, r *http.Request) (*httpx.Body, bool) {
 		return nil, false
 	}
 	return b, true
+}
+
+// nativeKeys maps the attributes of rlm_rest's own JSON encoding (body =
+// 'json' without a data template) to the keys of django-freeradius's
+// templates, so both styles reach the same fields.
+var nativeKeys = map[string]string{
+	"User-Name": "username", "User-Password": "password",
+	"Acct-Status-Type": "status_type", "Acct-Session-Id": "session_id", "Acct-Unique-Session-Id": "unique_id",
+	"Realm": "realm", "NAS-IP-Address": "nas_ip_address", "NAS-Port": "nas_port_id",
+	"NAS-Port-Type": "nas_port_type", "Acct-Session-Time": "session_time", "Acct-Authentic": "authentication",
+	"Acct-Input-Octets": "input_octets", "Acct-Output-Octets": "output_octets",
+	"Acct-Input-Gigawords": "input_gigawords", "Acct-Output-Gigawords": "output_gigawords",
+	"Called-Station-Id": "called_station_id", "Calling-Station-Id": "calling_station_id",
+	"Acct-Terminate-Cause": "terminate_cause", "Service-Type": "service_type", "Framed-Protocol": "framed_protocol",
+	"Framed-IP-Address": "framed_ip_address", "Framed-IPv6-Address": "framed_ipv6_address",
+	"Framed-IPv6-Prefix": "framed_ipv6_prefix", "Framed-Interface-Id": "framed_interface_id",
+	"Delegated-IPv6-Prefix": "delegated_ipv6_prefix", "Event-Timestamp": "event_timestamp",
+	"Acct-Delay-Time": "delay_time", "Acct-Interim-Interval": "interval", "Packet-Type": "reply",
+}
+
+// nativeFields copies the first value of each native attribute to its
+// template key, unless the body already has that key; NAS-Port-Id, the
+// port's name, wins over NAS-Port.
+func nativeFields(b *httpx.Body) {
+	for attr, key := range nativeKeys {
+		if s, ok := nativeValue(b, attr); ok {
+			if _, exists := b.Fields[key]; !exists {
+				b.Fields[key] = httpx.Value{Kind: httpx.String, S: s}
+			}
+		}
+	}
+	if s, ok := nativeValue(b, "NAS-Port-Id"); ok {
+		b.Fields["nas_port_id"] = httpx.Value{Kind: httpx.String, S: s}
+	}
+}
+
+// nativeValue returns the first value of a native attribute object.
+func nativeValue(b *httpx.Body, attr string) (string, bool) {
+	v, ok := b.Fields[attr]
+	if !ok || v.Kind != httpx.Other {
+		return "", false
+	}
+	obj, ok := v.Any.(map[string]any)
+	if !ok {
+		return "", false
+	}
+	return firstScalar(obj["value"])
+}
+
+func firstScalar(v any) (string, bool) {
+	if arr, ok := v.([]any); ok {
+		if len(arr) == 0 {
+			return "", false
+		}
+		v = arr[0]
+	}
+	return scalar(v)
 }

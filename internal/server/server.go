@@ -51,7 +51,7 @@ func New(d Deps, apiToken string) http.Handler {
 	guard := httpx.NewTokenGuard(apiToken).Wrap
 
 	mux := http.NewServeMux()
-	(&rlmrest.Handler{AAA: svc, Store: d.Store, AuthorizeReject: c.AuthorizeReject, TimeZone: c.TimeZone, Log: log}).
+	(&rlmrest.Handler{AAA: svc, Store: d.Store, AuthorizeReject: c.AuthorizeReject, SendCredentials: c.SendCredentials, TimeZone: c.TimeZone, Log: log}).
 		Register(mux, guard)
 	(&api.Handler{AAA: svc, Users: us, Store: d.Store, TimeZone: c.TimeZone, Log: log}).Register(mux, guard)
 	mux.HandleFunc("GET /healthz", health(d.Store))
@@ -88,7 +88,7 @@ func NewUsers(d Deps) *users.Service {
 	}
 	return &users.Service{
 		Store: d.Store, Now: d.Now, Log: d.Log, Iterations: c.PasswordIterations,
-		PasswordLength: c.BatchPasswordLength, TimeZone: c.TimeZone, Mail: sender,
+		PasswordLength: c.BatchPasswordLength, TimeZone: c.TimeZone, Mail: sender, StoreNTHash: c.StoreNTHash,
 		MailFrom: c.BatchMailSender, MailSubject: c.BatchMailSubject, MailMessage: c.BatchMailMessage,
 	}
 }

@@ -38,6 +38,9 @@ type User struct {
 	// ExpiresAt, when set, is the instant from which the user may no longer
 	// log in (from a batch's expiration_date).
 	ExpiresAt *time.Time
+	// NTHash is the NT hash of the password (32 hex digits), kept only when
+	// the operator opts in for MS-CHAP; "" otherwise.
+	NTHash string
 }
 
 // RadiusGroup is a named group of check and reply items
@@ -301,8 +304,9 @@ type Store interface {
 	UserByUsername(ctx context.Context, username string) (User, error)
 	// ListUsers returns every user ordered by username.
 	ListUsers(ctx context.Context) ([]User, error)
-	// SetPassword replaces a user's encoded password.
-	SetPassword(ctx context.Context, username, encoded string) error
+	// SetPassword replaces a user's encoded password and its NT hash ("":
+	// none) in one write.
+	SetPassword(ctx context.Context, username, encoded, ntHash string) error
 	// SetActive enables or disables a user.
 	SetActive(ctx context.Context, username string, active bool) error
 	// DeleteUser removes a user with its tokens, memberships, batch links and

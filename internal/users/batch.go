@@ -220,7 +220,7 @@ func (s *Service) hashAll(us []store.User, cleartext []string) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				us[i].Password = s.Hash(cleartext[i])
+				us[i].Password, us[i].NTHash = s.Hash(cleartext[i]), s.ntHash(cleartext[i])
 			}
 		}()
 	}

@@ -30,6 +30,8 @@ type Service struct {
 	PasswordLength int
 	// TimeZone decides when an expiration date ends.
 	TimeZone *time.Location
+	// StoreNTHash keeps an NT hash beside each new password, for MS-CHAP.
+	StoreNTHash bool
 	// Mail delivers generated passwords of CSV imports.
 	Mail        mail.Sender
 	MailFrom    string
@@ -80,6 +82,15 @@ func (s *Service) Hash(pw string) string {
 	return password.MakePBKDF2SHA256(pw, s.iterations())
 }
 
+// ntHash is the NT hash to keep with a new password, or "" when the
+// operator did not opt in.
+func (s *Service) ntHash(pw string) string {
+	if !s.StoreNTHash || pw == "" {
+		return ""
+	}
+	return password.NTHash(pw)
+}
+
 // GeneratePassword makes a random password of the configured length.
 func (s *Service) GeneratePassword() (string, error) {
 	n := s.PasswordLength
@@ -112,7 +123,7 @@ func (s *Service) Add(ctx context.Context, nu NewUser) (store.User, error) {
 		Password: password.Unusable(),
 	}
 	if nu.Password != "" {
-		u.Password = s.Hash(nu.Password)
+		u.Password, u.NTHash = s.Hash(nu.Password), s.ntHash(nu.Password)
 	}
 	err = s.Store.CreateUser(ctx, &u, nu.Groups...)
 	switch {
@@ -131,7 +142,7 @@ func (s *Service) SetPassword(ctx context.Context, username, pw string) error {
 	if pw == "" {
 		return inputErr("password", "the password may not be empty")
 	}
-	return s.Store.SetPassword(ctx, username, s.Hash(pw))
+	return s.Store.SetPassword(ctx, username, s.Hash(pw), s.ntHash(pw))
 }
 
 // ErrBadCredentials is a failed login to the token endpoint.
@@ -149,6 +160,13 @@ func (s *Service) Login(ctx context.Context, username, pw string) (store.Tokens,
 	}
 	if !u.IsActive || (u.ExpiresAt != nil && !s.now().Before(*u.ExpiresAt)) || !password.Check(pw, u.Password) {
 		return store.Tokens{}, ErrBadCredentials
+	}
+	if nt := s.ntHash(pw); nt != "" && u.NTHash != nt {
+		// A login is the one moment the cleartext of an older account is
+		// known: keep its NT hash now, so MS-CHAP works from then on.
+		if err := s.Store.SetPassword(ctx, username, u.Password, nt); err != nil {
+			s.log().Warn("storing the NT hash at login failed", "username", username, "error", err)
+		}
 	}
 	return s.Store.EnsureTokens(ctx, u.ID, NewAuthKey, NewRadiusKey)
 }

@@ -10,17 +10,17 @@ import (
 )
 
 const userColumns = `id, username, password, email, first_name, last_name,
-	is_active, is_staff, is_superuser, last_login, date_joined, expires_at`
+	is_active, is_staff, is_superuser, last_login, date_joined, expires_at, nt_hash`
 
 const (
 	qUserByUsername = `SELECT ` + userColumns + ` FROM users WHERE username = ?`
 	qListUsers      = `SELECT ` + userColumns + ` FROM users ORDER BY username`
 	qUsersByIDs     = `SELECT ` + userColumns + ` FROM users WHERE id IN (%s) ORDER BY id`
 	qInsertUser     = `INSERT INTO users (username, password, email, first_name, last_name,
-	is_active, is_staff, is_superuser, last_login, date_joined, expires_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	is_active, is_staff, is_superuser, last_login, date_joined, expires_at, nt_hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qUserID      = `SELECT id, username FROM users WHERE username = ?`
-	qSetPassword = `UPDATE users SET password = ? WHERE id = ?`
+	qSetPassword = `UPDATE users SET password = ?, nt_hash = ? WHERE id = ?`
 	qSetActive   = `UPDATE users SET is_active = ? WHERE id = ?`
 	qUsernames   = `SELECT username FROM users WHERE %s ORDER BY username`
 
@@ -50,10 +50,11 @@ func scanUser(r rowScanner) (store.User, error) {
 		u                  store.User
 		lastLogin, expires nullTime
 		email, first, last sql.NullString
+		nt                 sql.NullString
 	)
 	err := r.Scan(&u.ID, &u.Username, &u.Password, &email, &first, &last,
-		&u.IsActive, &u.IsStaff, &u.IsSuperuser, &lastLogin, notNullTime{&u.DateJoined}, &expires)
-	u.Email, u.FirstName, u.LastName = email.String, first.String, last.String
+		&u.IsActive, &u.IsStaff, &u.IsSuperuser, &lastLogin, notNullTime{&u.DateJoined}, &expires, &nt)
+	u.Email, u.FirstName, u.LastName, u.NTHash = email.String, first.String, last.String, nt.String
 	u.LastLogin, u.ExpiresAt = lastLogin.ptr(), expires.ptr()
 	return u, err
 }
@@ -127,7 +128,7 @@ func (s *Store) insertUser(ctx context.Context, q querier, u *store.User) (int64
 	}
 	id, err := s.insertID(ctx, q, qInsertUser, "id",
 		u.Username, u.Password, u.Email, u.FirstName, u.LastName,
-		u.IsActive, u.IsStaff, u.IsSuperuser, lastLogin, s.d.timeArg(u.DateJoined), expires)
+		u.IsActive, u.IsStaff, u.IsSuperuser, lastLogin, s.d.timeArg(u.DateJoined), expires, nullString(u.NTHash))
 	if err != nil {
 		if s.d.isUniqueViolation(err) {
 			return 0, fmt.Errorf("username %q: %w", u.Username, store.ErrAlreadyExists)
@@ -216,9 +217,18 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []int64) ([]store.User, erro
 	return users, nil
 }
 
-// SetPassword replaces a user's encoded password.
-func (s *Store) SetPassword(ctx context.Context, username, encoded string) error {
-	return s.updateUser(ctx, "set password", username, qSetPassword, encoded)
+// SetPassword replaces a user's encoded password and NT hash together, so
+// that no old NT hash outlives a password change.
+func (s *Store) SetPassword(ctx context.Context, username, encoded, ntHash string) error {
+	return s.updateUser(ctx, "set password", username, qSetPassword, encoded, nullString(ntHash))
+}
+
+// nullString stores "" as NULL.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // SetActive enables or disables a user.
@@ -230,13 +240,13 @@ func (s *Store) SetActive(ctx context.Context, username string, active bool) err
 // this name. Going through the id rather than "WHERE username = ?" keeps
 // MySQL from updating "alice" for "alice ", and does not depend on MySQL's
 // affected-rows count, which is 0 when the value was already set.
-func (s *Store) updateUser(ctx context.Context, what, username, query string, value any) error {
+func (s *Store) updateUser(ctx context.Context, what, username, query string, values ...any) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		id, err := s.userID(ctx, tx, username)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(query), value, id)
+		_, err = tx.ExecContext(ctx, s.q(query), append(values, id)...)
 		return err
 	})
 	if err != nil {

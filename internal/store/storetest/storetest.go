@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"CreateUser", testCreateUser},
 		{"UserLookup", testUserLookup},
 		{"UpdateUser", testUpdateUser},
+		{"NTHash", testNTHash},
 		{"DeleteUser", testDeleteUser},
 		{"UsernamesWithPrefix", testUsernamesWithPrefix},
 		{"UsersByIDs", testUsersByIDs},

@@ -138,7 +138,7 @@ func testUpdateUser(t *testing.T, s store.Store) {
 	alice := mustCreateUser(t, s, "alice")
 	mustCreateUser(t, s, "Alice")
 
-	wantNoErr(t, "SetPassword", s.SetPassword(ctx, "alice", "new-hash"))
+	wantNoErr(t, "SetPassword", s.SetPassword(ctx, "alice", "new-hash", ""))
 	got, err := s.UserByUsername(ctx, "alice")
 	wantNoErr(t, "UserByUsername", err)
 	if got.Password != "new-hash" {
@@ -150,7 +150,7 @@ func testUpdateUser(t *testing.T, s store.Store) {
 		t.Errorf("SetPassword(alice) changed Alice's password to %q", other.Password)
 	}
 	// The same value again is no error (MySQL reports 0 changed rows).
-	wantNoErr(t, "SetPassword unchanged", s.SetPassword(ctx, "alice", "new-hash"))
+	wantNoErr(t, "SetPassword unchanged", s.SetPassword(ctx, "alice", "new-hash", ""))
 
 	for _, active := range []bool{false, false, true, true} {
 		wantNoErr(t, "SetActive", s.SetActive(ctx, "alice", active))
@@ -162,7 +162,7 @@ func testUpdateUser(t *testing.T, s store.Store) {
 	}
 
 	for _, name := range []string{"nobody", "ALICE", "alice "} {
-		wantErr(t, "SetPassword("+name+")", s.SetPassword(ctx, name, "x"), store.ErrNotFound)
+		wantErr(t, "SetPassword("+name+")", s.SetPassword(ctx, name, "x", ""), store.ErrNotFound)
 		wantErr(t, "SetActive("+name+")", s.SetActive(ctx, name, false), store.ErrNotFound)
 	}
 	got, err = s.UserByUsername(ctx, "alice")
@@ -289,5 +289,30 @@ func testUsersByIDs(t *testing.T, s store.Store) {
 	wantNoErr(t, "UsersByIDs(1201 ids)", err)
 	if len(users) != 1 || users[0].ID != a.ID {
 		t.Errorf("UsersByIDs(1201 ids) = %d users, want only a", len(users))
+	}
+}
+
+// testNTHash: the NT hash is stored with the user, replaced together with
+// the password, and cleared when a new password comes without one.
+func testNTHash(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	u := store.User{Username: "nt", Password: "hash-1", IsActive: true, NTHash: "8846f7eaee8fb117ad06bdd830b7586c"}
+	wantNoErr(t, "CreateUser", s.CreateUser(ctx, &u))
+	got, err := s.UserByUsername(ctx, "nt")
+	wantNoErr(t, "UserByUsername", err)
+	if got.NTHash != u.NTHash {
+		t.Fatalf("NTHash = %q, want %q", got.NTHash, u.NTHash)
+	}
+	wantNoErr(t, "SetPassword", s.SetPassword(ctx, "nt", "hash-2", "0cb6948805f797bf2a82807973b89537"))
+	if got, _ = s.UserByUsername(ctx, "nt"); got.Password != "hash-2" || got.NTHash != "0cb6948805f797bf2a82807973b89537" {
+		t.Fatalf("after SetPassword: %q %q", got.Password, got.NTHash)
+	}
+	wantNoErr(t, "SetPassword", s.SetPassword(ctx, "nt", "hash-3", ""))
+	if got, _ = s.UserByUsername(ctx, "nt"); got.NTHash != "" {
+		t.Fatalf("an old NT hash outlived the password change: %q", got.NTHash)
+	}
+	plain := mustCreateUser(t, s, "plain")
+	if plain.NTHash != "" {
+		t.Fatalf("NT hash without opting in: %q", plain.NTHash)
 	}
 }
