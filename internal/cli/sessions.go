@@ -36,13 +36,11 @@ func runSessions(env *Env, args []string) error {
 	if *older <= 0 {
 		return usagef("--older-than is needed: a duration such as 24h")
 	}
-	log := setupLog(env.Stderr, c)
-	s, _, err := openStore(env.Ctx, c, log)
-	if err != nil {
+	var n int64
+	err = withStore(env, c, func(d server.Deps) error {
+		n, err = server.NewAAA(d).CloseStale(env.Ctx, *older)
 		return err
-	}
-	defer s.Close()
-	n, err := server.NewAAA(server.Deps{Config: c, Store: s, Log: log}).CloseStale(env.Ctx, *older)
+	})
 	if err != nil {
 		return err
 	}

@@ -20,13 +20,11 @@ func runUsage(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := setupLog(env.Stderr, c)
-	s, _, err := openStore(env.Ctx, c, log)
-	if err != nil {
+	var limits []aaa.Limit
+	err = withStore(env, c, func(d server.Deps) error {
+		limits, err = server.NewAAA(d).Usage(env.Ctx, name)
 		return err
-	}
-	defer s.Close()
-	limits, err := server.NewAAA(server.Deps{Config: c, Store: s, Log: log}).Usage(env.Ctx, name)
+	})
 	if errors.Is(err, aaa.ErrUnknownUser) {
 		return fmt.Errorf("no user named %q", name)
 	}

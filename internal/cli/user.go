@@ -85,13 +85,19 @@ func (p passwordFlags) read(in io.Reader) (string, error) {
 
 // withUsers opens the database and the account service for a command.
 func withUsers(env *Env, c *config.Config, fn func(s store.Store, us *users.Service) error) error {
+	return withStore(env, c, func(d server.Deps) error { return fn(d.Store, server.NewUsers(d)) })
+}
+
+// withStore opens the configured database (migrating it) for a command and
+// closes it after fn, which gets the server's dependencies.
+func withStore(env *Env, c *config.Config, fn func(d server.Deps) error) error {
 	log := setupLog(env.Stderr, c)
 	s, _, err := openStore(env.Ctx, c, log)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return fn(s, server.NewUsers(server.Deps{Config: c, Store: s, Log: log}))
+	return fn(server.Deps{Config: c, Store: s, Log: log})
 }
 
 // oneName checks that exactly one positional argument, a username, was given.
