@@ -42,6 +42,7 @@ func commands() []command {
 		{"user", "manage users: add, list, passwd, disable, enable, delete", runUser},
 		{"usage", "show a user's time and traffic limits, used and remaining", runUsage},
 		{"sessions", "accounting sessions: cleanup of stale open sessions", runSessions},
+		{"freeradius-config", "write a FreeRADIUS rest module and sites for goradius", runFreeradiusConfig},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -88,7 +89,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "goradius: users, passwords, policies and accounting for FreeRADIUS over HTTP")
 	fmt.Fprintln(w, "\nUsage: goradius COMMAND [flags]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-18s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'goradius COMMAND --help' for the flags of a command.")
 }

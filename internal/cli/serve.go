@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"sync"
 	"time"
 
 	"github.com/goradius/goradius/internal/config"
@@ -78,6 +79,7 @@ func runServe(env *Env, args []string) error {
 		// rlm_rest keeps pooled connections for 60 s: stay open longer.
 		IdleTimeout: 2 * time.Minute,
 	}
+	fresh := trackFreshConns(srv)
 	log.Info("goradius listening", "url", "http://"+ln.Addr().String(), "database", redactURL(c.DB),
 		"startup", time.Since(start).Round(time.Millisecond).String())
 	fmt.Fprintf(env.Stdout, "goradius listening on http://%s (database %s)\nAPI token: run 'goradius api-token%s' to print it\n",
@@ -107,6 +109,8 @@ func runServe(env *Env, args []string) error {
 	log.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace.String())
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	stopFresh := fresh.closeWhileShuttingDown()
+	defer stopFresh()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -155,4 +159,55 @@ func servePprof(addr string, log *slog.Logger) (*http.Server, error) {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return srv, nil
+}
+
+// freshConns tracks connections that have not sent a request yet.
+// FreeRADIUS's rest module opens a pool of them at start-up and may never
+// use some; net/http's Shutdown waits 5 s before taking such a connection
+// for idle, and during that wait the listener is already closed, so every
+// login fails. Shutdown closes them as soon as they have been quiet for a
+// second: a request that arrives on one in that second still completes.
+type freshConns struct {
+	mu    sync.Mutex
+	since map[net.Conn]time.Time
+}
+
+func trackFreshConns(srv *http.Server) *freshConns {
+	f := &freshConns{since: map[net.Conn]time.Time{}}
+	srv.ConnState = func(c net.Conn, st http.ConnState) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if st == http.StateNew {
+			f.since[c] = time.Now()
+		} else {
+			delete(f.since, c)
+		}
+	}
+	return f
+}
+
+// closeWhileShuttingDown closes quiet fresh connections every 100 ms until
+// the returned stop is called.
+func (f *freshConns) closeWhileShuttingDown() (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			f.mu.Lock()
+			for c, since := range f.since {
+				if time.Since(since) >= time.Second {
+					_ = c.Close()
+					delete(f.since, c)
+				}
+			}
+			f.mu.Unlock()
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done) }
 }

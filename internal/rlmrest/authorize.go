@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/goradius/goradius/internal/aaa"
 	"github.com/goradius/goradius/internal/httpx"
@@ -68,13 +69,34 @@ func requestAttributes(b *httpx.Body) aaa.Attributes {
 func scalar(x any) (string, bool) {
 	switch t := x.(type) {
 	case string:
-		return t, true
+		return undoByteEscapes(t), true
 	case json.Number:
 		return t.String(), true
 	case bool:
 		return strconv.FormatBool(t), true
 	}
 	return "", false
+}
+
+// undoByteEscapes repairs FreeRADIUS 3.2's JSON encoding of strings, which
+// escapes every byte above 0x7f on its own: "ü" (C3 BC) arrives as
+// "\u00C3\u00BC", decoded as "Ã¼". When every character is at most U+00FF
+// and taking them as bytes gives valid UTF-8, those bytes are what the NAS
+// sent; otherwise the string is kept as it is.
+func undoByteEscapes(s string) string {
+	b := make([]byte, 0, len(s))
+	high := false
+	for _, r := range s {
+		if r > 0xff {
+			return s
+		}
+		high = high || r >= 0x80
+		b = append(b, byte(r))
+	}
+	if !high || !utf8.Valid(b) {
+		return s
+	}
+	return string(b)
 }
 
 // looksLikeAttribute: RADIUS attribute names start with a capital letter
