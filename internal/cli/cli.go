@@ -42,6 +42,7 @@ func commands() []command {
 		{"user", "manage users: add, list, passwd, disable, enable, delete", runUser},
 		{"usage", "show a user's time and traffic limits, used and remaining", runUsage},
 		{"sessions", "accounting sessions: cleanup of stale open sessions", runSessions},
+		{"import", "import a django-freeradius database: users, groups, items, tokens, batches, accounting", runImport},
 		{"freeradius-config", "write a FreeRADIUS rest module and sites for goradius", runFreeradiusConfig},
 		{"version", "print the version", runVersion},
 	}

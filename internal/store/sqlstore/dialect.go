@@ -53,6 +53,14 @@ type dialect struct {
 	// forUpdate ends a SELECT whose rows must stay locked until the
 	// transaction ends; "" for SQLite, whose writer is already exclusive.
 	forUpdate string
+	// keepExisting ends an INSERT so that a row colliding with an existing
+	// one on a unique key is skipped without error, leaving the existing
+	// row as it is (affected rows: 1 inserted, 0 skipped). col is a column
+	// of the table, needed by MySQL's no-op update.
+	keepExisting func(col string) string
+	// inetIPs: radacct's IP address columns are of an address type that
+	// cannot hold '' (PostgreSQL's inet).
+	inetIPs bool
 
 	// Session arithmetic, in the dialect's own epoch functions (see
 	// sessions.go): the usage sums since an instant and of all time, and
@@ -111,6 +119,16 @@ WHERE table_schema = DATABASE() AND table_name = ?`
 	mysqlUnlockMigrations    = `SELECT RELEASE_LOCK('goradius_migrate')`
 )
 
+// onConflictDoNothing skips an INSERT's rows that collide on any unique
+// key (PostgreSQL 9.5+, SQLite 3.24+).
+func onConflictDoNothing(string) string { return " ON CONFLICT DO NOTHING" }
+
+// onDuplicateKeyNoop is MySQL's equivalent: a no-op update, which counts 0
+// affected rows (with the default CLIENT_FOUND_ROWS off, see open.go).
+func onDuplicateKeyNoop(col string) string {
+	return " ON DUPLICATE KEY UPDATE " + col + " = " + col
+}
+
 var sqliteDialect = &dialect{
 	name:          "sqlite",
 	timeAsText:    true,
@@ -121,6 +139,7 @@ var sqliteDialect = &dialect{
 	prefixMatch: func(col, prefix string) (string, string) {
 		return col + " GLOB ?", globEscape(prefix) + "*"
 	},
+	keepExisting:          onConflictDoNothing,
 	usageSince:            sqliteUsageSince,
 	usageAll:              qUsageAll,
 	closeNASSessions:      sqliteCloseNASSessions,
@@ -144,6 +163,8 @@ var postgresDialect = &dialect{
 		return col + " LIKE ? ESCAPE '!'", likeEscape(prefix) + "%"
 	},
 	forUpdate:             " FOR UPDATE",
+	keepExisting:          onConflictDoNothing,
+	inetIPs:               true,
 	usageSince:            postgresUsageSince,
 	usageAll:              postgresUsageAll,
 	closeNASSessions:      postgresCloseNASSessions,
@@ -169,6 +190,7 @@ var mysqlDialect = &dialect{
 		return col + " LIKE ? ESCAPE '!'", likeEscape(prefix) + "%"
 	},
 	forUpdate:             " FOR UPDATE",
+	keepExisting:          onDuplicateKeyNoop,
 	usageSince:            mysqlUsageSince,
 	usageAll:              qUsageAll,
 	closeNASSessions:      mysqlCloseNASSessions,
