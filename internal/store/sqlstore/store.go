@@ -25,7 +25,7 @@ type Options struct {
 	Now func() time.Time
 	// MaxOpenConns caps the connections to PostgreSQL or MySQL, or the
 	// SQLite reader connections (SQLite always has one writer). 0 means a
-	// default (20 for servers, 4 or the CPU count for SQLite readers).
+	// default (40 for servers, 4 or the CPU count for SQLite readers).
 	MaxOpenConns int
 }
 
