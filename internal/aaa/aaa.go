@@ -153,6 +153,11 @@ func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision
 	}
 	ev := evaluate(&pol, attrs)
 	if ev.userCheckFailed {
+		// FreeRADIUS still reads the groups, and its Access-Reject carries
+		// their Reply-Message.
+		if msg, ok := lastValue(ev.reply, "Reply-Message"); ok {
+			return Decision{Reject: true, Reason: ReasonCheckFailed, Message: msg}, nil
+		}
 		return Decision{Reason: ReasonCheckFailed}, nil
 	}
 

@@ -17,11 +17,12 @@ type evaluation struct {
 	userCheckFailed bool
 }
 
-// evaluate applies rlm_sql's authorize rules: the user's check items must
-// hold against the request for its control and reply items to apply; then,
-// unless the reply says Fall-Through = No, each group in priority order
-// whose check items hold adds its items, until a group's reply says
-// Fall-Through = No.
+// evaluate applies rlm_sql's authorize rules (FreeRADIUS 3.2): the user's
+// check items must hold against the request for its control and reply
+// items to apply; then, unless the user's reply says Fall-Through = No, the
+// groups are walked in priority order: a group whose check items do not
+// hold is skipped, the first group that applies adds its items, and the
+// walk goes on only while the group just applied says Fall-Through = Yes.
 func evaluate(p *store.Policy, req Attributes) evaluation {
 	var ev evaluation
 	if matchChecks(p.Check, req) {
@@ -40,7 +41,7 @@ func evaluate(p *store.Policy, req Attributes) evaluation {
 		}
 		ev.control = moveItems(ev.control, g.Check)
 		ev.reply = moveItems(ev.reply, g.Reply)
-		if fallThroughOf(g.Reply) == fallNo {
+		if fallThroughOf(g.Reply) != fallYes {
 			break
 		}
 	}

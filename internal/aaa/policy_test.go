@@ -116,7 +116,7 @@ func TestEvaluateFallThrough(t *testing.T) {
 		Reply: []store.Item{item("Reply-Message", "=", "user")},
 		Groups: []store.GroupPolicy{
 			{Name: "office-only", Check: []store.Item{item("Called-Station-Id", "==", "AP:office"), item("Max-Daily-Session", ":=", "100")},
-				Reply: []store.Item{item("Filter-Id", "=", "office")}},
+				Reply: []store.Item{item("Filter-Id", "=", "office"), item("Fall-Through", "=", "Yes")}},
 			{Name: "guests", Check: []store.Item{item("Called-Station-Id", "==", "AP:guest"), item("Max-Daily-Session", ":=", "50")},
 				Reply: []store.Item{item("Filter-Id", "=", "guest")}},
 			{Name: "all", Check: []store.Item{item("Max-Daily-Session-Traffic", ":=", "1000")},
@@ -146,6 +146,21 @@ func TestEvaluateFallThrough(t *testing.T) {
 		t.Fatalf("reply %v (Fall-Through must not be sent)", names)
 	}
 
+	t.Run("without Fall-Through = Yes the walk stops at the first group that applies", func(t *testing.T) {
+		p := pol
+		p.Groups = append([]store.GroupPolicy{}, pol.Groups...)
+		p.Groups[0].Reply = []store.Item{item("Filter-Id", "=", "office")}
+		ev := evaluate(&p, office)
+		if hasAttr(ev.reply, "Session-Timeout") || hasAttr(ev.control, "Max-Daily-Session-Traffic") {
+			t.Fatalf("a group after the first applied one was read: %+v %+v", ev.reply, ev.control)
+		}
+		guest := Attributes{}
+		guest.Add("Called-Station-Id", "AP:guest")
+		ev = evaluate(&p, guest) // office-only is skipped: its checks fail
+		if v, _ := lastValue(ev.control, "Max-Daily-Session"); v != "50" || hasAttr(ev.reply, "Session-Timeout") {
+			t.Fatalf("skipped groups must not stop the walk: %+v %+v", ev.reply, ev.control)
+		}
+	})
 	t.Run("Fall-Through = No in the user's reply skips the groups", func(t *testing.T) {
 		p := pol
 		p.Reply = append([]store.Item{}, item("Fall-Through", ":=", "no"))

@@ -175,6 +175,8 @@ func TestReplyItems(t *testing.T) {
 		must(s.AddReply(ctx, "gina", &store.Item{Attribute: "Session-Timeout", Op: ":=", Value: "120"}))
 		must(s.AddGroupReply(ctx, "vip", &store.Item{Attribute: "WISPr-Bandwidth-Max-Down", Op: ":=", Value: "10000000"}))
 		must(s.AddGroupReply(ctx, "vip", &store.Item{Attribute: "Reply-Message", Op: "=", Value: "group: not applied, the user has one"}))
+		// FreeRADIUS reads the next group only when this one says so.
+		must(s.AddGroupReply(ctx, "vip", &store.Item{Attribute: "Fall-Through", Op: "=", Value: "Yes"}))
 		must(s.AddGroupReply(ctx, "users", &store.Item{Attribute: "Idle-Timeout", Op: "=", Value: "600"}))
 		r := e.authorize("gina", "gina-pw")
 		m := wantAccept(t, r)
