@@ -19,9 +19,9 @@ fuzz:
 	@set -e; for t in $$(grep -rl --include='*_test.go' '^func Fuzz' internal | xargs -n1 dirname | sort -u); do \
 	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$t/*_test.go | cut -c6-); do \
 	    echo "fuzz $$t $$f ($(FUZZTIME))"; \
-	    go test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) ./$$t >/dev/null || { go test -run='^$$' -fuzz="^$$f$$" -fuzztime=1x ./$$t; exit 1; }; \
+	    go test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) ./$$t >fuzz.log 2>&1 || { tail -40 fuzz.log; exit 1; }; \
 	  done; \
-	done
+	done; rm -f fuzz.log
 
 # Plain tests: database suites skip with a message when their server is not set.
 unit:
