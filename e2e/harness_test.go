@@ -306,21 +306,7 @@ func (r *radius) configure(g *goradius, o radiusOptions) {
 		s = strings.Replace(s, "port = 0", "port = "+strconv.Itoa(r.authPort), 1)
 		return strings.Replace(s, "port = 0", "port = "+strconv.Itoa(r.acctPort), 1)
 	})
-	writeFile(t, filepath.Join(r.raddb, "clients.conf"), fmt.Sprintf(
-		"client e2e {\n\tipaddr = 127.0.0.1\n\tsecret = %s\n\tshortname = e2e\n}\n", secret))
-	dir := filepath.Dir(r.raddb)
-	r.edit("radiusd.conf", func(s string) string {
-		s = regexp.MustCompile(`(?m)^(\s*)(user|group) = freerad$`).ReplaceAllString(s, "$1# $2 = freerad")
-		s = regexp.MustCompile(`(?m)^logdir = .*$`).ReplaceAllString(s, "logdir = "+dir+"/log")
-		s = regexp.MustCompile(`(?m)^run_dir = .*$`).ReplaceAllString(s, "run_dir = "+dir+"/run")
-		// Rejects are answered at once: the tests send many.
-		return regexp.MustCompile(`(?m)^(\s*)reject_delay = .*$`).ReplaceAllString(s, "${1}reject_delay = 0")
-	})
-	for _, d := range []string{"log", "log/radacct", "run"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	r.localize()
 	// Test certificates for EAP, always: Debian's eap module points at the
 	// snakeoil certificate of ssl-cert, which may be missing, and FreeRADIUS
 	// does not start without its eap module.
@@ -343,6 +329,27 @@ func (r *radius) configure(g *goradius, o radiusOptions) {
 // runInstallSteps runs the shell commands printed by freeradius-config,
 // in r.raddb instead of /etc/freeradius/3.0 (and without the freerad
 // group when not root).
+// localize makes the copied raddb run as a test: our client and secret,
+// no privilege drop, logs and run files beside it, rejects answered at once.
+func (r *radius) localize() {
+	t := r.t
+	writeFile(t, filepath.Join(r.raddb, "clients.conf"), fmt.Sprintf(
+		"client e2e {\n\tipaddr = 127.0.0.1\n\tsecret = %s\n\tshortname = e2e\n}\n", secret))
+	dir := filepath.Dir(r.raddb)
+	r.edit("radiusd.conf", func(s string) string {
+		s = regexp.MustCompile(`(?m)^(\s*)(user|group) = freerad$`).ReplaceAllString(s, "$1# $2 = freerad")
+		s = regexp.MustCompile(`(?m)^logdir = .*$`).ReplaceAllString(s, "logdir = "+dir+"/log")
+		s = regexp.MustCompile(`(?m)^run_dir = .*$`).ReplaceAllString(s, "run_dir = "+dir+"/run")
+		// Rejects are answered at once: the tests send many.
+		return regexp.MustCompile(`(?m)^(\s*)reject_delay = .*$`).ReplaceAllString(s, "${1}reject_delay = 0")
+	})
+	for _, d := range []string{"log", "log/radacct", "run"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func (r *radius) runInstallSteps(printed string) {
 	t := r.t
 	t.Helper()

@@ -98,20 +98,7 @@ func startSQLRadius(t *testing.T, dbFile string, o sqlRadiusOptions) *radius {
 			return regexp.MustCompile(`(?ms)^query = ".*?[^\\]"$`).ReplaceAllLiteralString(s, "query = \""+o.counterQuery+"\"")
 		})
 	}
-	writeFile(t, filepath.Join(r.raddb, "clients.conf"), fmt.Sprintf(
-		"client e2e {\n\tipaddr = 127.0.0.1\n\tsecret = %s\n\tshortname = e2e\n}\n", secret))
-	dir := filepath.Dir(r.raddb)
-	r.edit("radiusd.conf", func(s string) string {
-		s = regexp.MustCompile(`(?m)^(\s*)(user|group) = freerad$`).ReplaceAllString(s, "$1# $2 = freerad")
-		s = regexp.MustCompile(`(?m)^logdir = .*$`).ReplaceAllString(s, "logdir = "+dir+"/log")
-		s = regexp.MustCompile(`(?m)^run_dir = .*$`).ReplaceAllString(s, "run_dir = "+dir+"/run")
-		return regexp.MustCompile(`(?m)^(\s*)reject_delay = .*$`).ReplaceAllString(s, "${1}reject_delay = 0")
-	})
-	for _, d := range []string{"log", "log/radacct", "run"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	r.localize()
 	check := exec.Command(freeradiusBin, "-CX", "-d", r.raddb)
 	if out, err := check.CombinedOutput(); err != nil || !strings.Contains(string(out), "Configuration appears to be OK") {
 		t.Fatalf("freeradius -CX refuses the sql configuration: %v\n%s", err, tail(string(out), 20000))
