@@ -122,6 +122,11 @@ func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision
 	if req.Username == "" {
 		return Decision{Reason: ReasonMissingFields}, nil
 	}
+	if !store.Storable(req.Username) {
+		// No stored name holds a NUL or invalid UTF-8, and the database
+		// would refuse the query.
+		return Decision{Reason: ReasonUnknownUser}, nil
+	}
 	now := s.now()
 	u, err := s.Store.UserByUsername(ctx, req.Username)
 	hasUser := err == nil
@@ -187,7 +192,7 @@ func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision
 			reason = ReasonPassword
 		case checkPasswordItems(ev.control, req.Password):
 			reason = ReasonCheckPassword
-		case hasUser:
+		case hasUser && store.Storable(req.Password): // tokens are letters and digits
 			ok, err := s.Store.CheckRadiusToken(ctx, u.ID, req.Password)
 			if err != nil {
 				return Decision{}, fmt.Errorf("authorize %q: radius token: %w", req.Username, err)
@@ -214,7 +219,11 @@ func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision
 	}
 	if v, ok := lastValue(ev.control, "Simultaneous-Use"); ok {
 		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
-			open, err := s.Store.OpenSessions(ctx, req.Username, attrs.First("Calling-Station-Id"))
+			station := attrs.First("Calling-Station-Id")
+			if !store.Storable(station) {
+				station = "" // matches no stored session: nothing to leave out
+			}
+			open, err := s.Store.OpenSessions(ctx, req.Username, station)
 			if err != nil {
 				return Decision{}, fmt.Errorf("authorize %q: open sessions: %w", req.Username, err)
 			}

@@ -19,6 +19,9 @@ var ErrUnknownUser = errors.New("unknown user")
 // Usage evaluates a user's counters as authorize would for a request with
 // only its User-Name: each limit, what is used and what remains.
 func (s *Service) Usage(ctx context.Context, username string) ([]Limit, error) {
+	if !store.Storable(username) {
+		return nil, ErrUnknownUser
+	}
 	now := s.now()
 	pol, err := s.Store.PolicyFor(ctx, username, now)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/goradius/goradius/internal/store"
 )
 
 // Messages of Django REST framework's validators, which API clients and
@@ -19,7 +21,20 @@ const (
 	MsgIP        = "Enter a valid IPv4 or IPv6 address."
 	MsgDateTime  = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
 	MsgDate      = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
+	// MsgNullCharacters is DRF's; MsgNotUTF8 is ours: no database stores
+	// either.
+	MsgNullCharacters = "Null characters are not allowed."
+	MsgNotUTF8        = "Enter text in UTF-8."
 )
+
+// CleanText makes s storable: invalid UTF-8 becomes U+FFFD and NUL bytes
+// are dropped. For values that must be kept whatever they hold (post-auth).
+func CleanText(s string) string {
+	if store.Storable(s) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
 
 // MsgMaxLength is DRF's message for a string over max characters.
 func MsgMaxLength(max int) string {
@@ -62,6 +77,14 @@ func Text(e *FieldErrors, name string, v Value, max int, keepSpace bool) (string
 		return "", Invalid
 	}
 	s := v.S
+	if !store.Storable(s) {
+		if strings.ContainsRune(s, 0) {
+			e.Add(name, MsgNullCharacters)
+		} else {
+			e.Add(name, MsgNotUTF8)
+		}
+		return "", Invalid
+	}
 	if !keepSpace {
 		s = strings.TrimSpace(s)
 	}

@@ -123,10 +123,18 @@ func lastValue(q url.Values, key string) string {
 
 func (h *Handler) parseFilter(q url.Values) (store.AcctFilter, *httpx.FieldErrors) {
 	e := &httpx.FieldErrors{}
+	text := func(name string) string {
+		v := lastValue(q, name)
+		if !store.Storable(v) {
+			e.Add(name, httpx.MsgNotUTF8+" "+httpx.MsgNullCharacters)
+			return ""
+		}
+		return v
+	}
 	f := store.AcctFilter{
-		Username:         lastValue(q, "username"),
-		CalledStationID:  lastValue(q, "called_station_id"),
-		CallingStationID: lastValue(q, "calling_station_id"),
+		Username:         text("username"),
+		CalledStationID:  text("called_station_id"),
+		CallingStationID: text("calling_station_id"),
 	}
 	parseTime := func(name string) *time.Time {
 		s := strings.TrimSpace(lastValue(q, name))

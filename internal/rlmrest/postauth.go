@@ -16,6 +16,14 @@ func (h *Handler) postAuth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	nativeFields(b)
+	// A failing post-auth turns FreeRADIUS's accept into a reject: text the
+	// database cannot hold is cleaned, as over-long text is truncated.
+	for k, v := range b.Fields {
+		if v.Kind == httpx.String {
+			v.S = httpx.CleanText(v.S)
+			b.Fields[k] = v
+		}
+	}
 	e := &httpx.FieldErrors{}
 	// Lengths are checked by truncation in aaa.PostAuth, so no max here.
 	username, st := httpx.Text(e, "username", b.Get("username"), 0, false)
@@ -29,7 +37,7 @@ func (h *Handler) postAuth(w http.ResponseWriter, r *http.Request) {
 		// The native encoding has no reply packet type among the request
 		// attributes: the shipped configuration puts it in the URI.
 		if q := r.URL.Query().Get("reply"); q != "" {
-			rv = httpx.Value{Kind: httpx.String, S: q}
+			rv = httpx.Value{Kind: httpx.String, S: httpx.CleanText(q)}
 		}
 	}
 	reply, st := httpx.Text(e, "reply", rv, 0, false)

@@ -9,7 +9,9 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 var (
@@ -391,4 +393,12 @@ type Store interface {
 	CreateGroup(ctx context.Context, g *RadiusGroup) error
 	// AddUserGroup puts a username in a group with a priority.
 	AddUserGroup(ctx context.Context, username, groupname string, priority int) error
+}
+
+// Storable reports whether every database can hold s as text: valid UTF-8
+// without NUL bytes. PostgreSQL refuses anything else, MySQL in strict mode
+// refuses invalid UTF-8; callers check outside input with it so that such
+// text is a caller's mistake, never a database error.
+func Storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
