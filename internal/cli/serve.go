@@ -168,19 +168,16 @@ func servePprof(addr string, log *slog.Logger) (*http.Server, error) {
 // login fails. Shutdown closes them as soon as they have been quiet for a
 // second: a request that arrives on one in that second still completes.
 type freshConns struct {
-	mu    sync.Mutex
-	since map[net.Conn]time.Time
+	since sync.Map // net.Conn -> time.Time; sync.Map keeps ConnState, which runs on every request, free of a shared lock
 }
 
 func trackFreshConns(srv *http.Server) *freshConns {
-	f := &freshConns{since: map[net.Conn]time.Time{}}
+	f := &freshConns{}
 	srv.ConnState = func(c net.Conn, st http.ConnState) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
 		if st == http.StateNew {
-			f.since[c] = time.Now()
+			f.since.Store(c, time.Now())
 		} else {
-			delete(f.since, c)
+			f.since.Delete(c)
 		}
 	}
 	return f
@@ -194,14 +191,13 @@ func (f *freshConns) closeWhileShuttingDown() (stop func()) {
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
 		for {
-			f.mu.Lock()
-			for c, since := range f.since {
-				if time.Since(since) >= time.Second {
-					_ = c.Close()
-					delete(f.since, c)
+			f.since.Range(func(k, v any) bool {
+				if time.Since(v.(time.Time)) >= time.Second {
+					_ = k.(net.Conn).Close()
+					f.since.Delete(k)
 				}
-			}
-			f.mu.Unlock()
+				return true
+			})
 			select {
 			case <-done:
 				return
