@@ -263,19 +263,26 @@ func startRadius(t *testing.T, g *goradius, o radiusOptions) *radius {
 	t.Helper()
 	r := &radius{t: t, raddb: filepath.Join(t.TempDir(), "raddb"), out: &buffer{}}
 	r.configure(g, o)
+	r.startUntilCleanup(o, "freeradius")
+	return r
+}
+
+// startUntilCleanup starts FreeRADIUS and stops it when the test ends,
+// showing its output when the test failed; GORADIUS_E2E_LOG_DIR keeps
+// every output (as <test>.<label>.log), for reading.
+func (r *radius) startUntilCleanup(o radiusOptions, label string) {
+	t := r.t
 	r.start(o)
 	t.Cleanup(func() {
 		r.stop()
 		if t.Failed() {
-			t.Logf("FreeRADIUS output (freeradius -f -xx):\n%s", tail(r.out.String(), 60000))
+			t.Logf("FreeRADIUS %s output (freeradius -f -xx):\n%s", label, tail(r.out.String(), 60000))
 		}
-		// GORADIUS_E2E_LOG_DIR keeps every FreeRADIUS output, for reading.
 		if dir := os.Getenv("GORADIUS_E2E_LOG_DIR"); dir != "" {
-			name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + ".freeradius.log"
+			name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + "." + label + ".log"
 			_ = os.WriteFile(filepath.Join(dir, name), []byte(r.out.String()), 0o644)
 		}
 	})
-	return r
 }
 
 // configure copies the system's configuration, installs goradius's files

@@ -103,17 +103,7 @@ func startSQLRadius(t *testing.T, dbFile string, o sqlRadiusOptions) *radius {
 	if out, err := check.CombinedOutput(); err != nil || !strings.Contains(string(out), "Configuration appears to be OK") {
 		t.Fatalf("freeradius -CX refuses the sql configuration: %v\n%s", err, tail(string(out), 20000))
 	}
-	r.start(radiusOptions{})
-	t.Cleanup(func() {
-		r.stop()
-		if t.Failed() {
-			t.Logf("FreeRADIUS (sql) output (freeradius -f -xx):\n%s", tail(r.out.String(), 60000))
-		}
-		if dir := os.Getenv("GORADIUS_E2E_LOG_DIR"); dir != "" {
-			name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + ".freeradius-sql.log"
-			_ = os.WriteFile(filepath.Join(dir, name), []byte(r.out.String()), 0o644)
-		}
-	})
+	r.startUntilCleanup(radiusOptions{}, "freeradius-sql")
 	return r
 }
 
