@@ -80,9 +80,12 @@ func (s *Service) Accounting(ctx context.Context, req *AcctRequest) (created boo
 	w.Update[store.AcctUniqueID] = false
 
 	// Octet counters wrap at 4 GiB; the gigawords count the wraps.
-	for f, giga := range map[store.AcctField]int64{store.AcctInputOctets: req.InputGigawords, store.AcctOutputOctets: req.OutputGigawords} {
-		if n, ok := w.Values[f].(int64); ok && giga > 0 {
-			w.Values[f] = n + giga<<32
+	for _, g := range [...]struct {
+		field store.AcctField
+		wraps int64
+	}{{store.AcctInputOctets, req.InputGigawords}, {store.AcctOutputOctets, req.OutputGigawords}} {
+		if n, ok := w.Values[g.field].(int64); ok && g.wraps > 0 {
+			w.Values[g.field] = n + g.wraps<<32
 		}
 	}
 	// Defaults of a new row: counters start at 0, the session at now.
