@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/goradius/goradius/internal/store"
@@ -42,6 +44,9 @@ type Store struct {
 	log    *slog.Logger
 	// group batches SQLite's accounting writes into shared commits.
 	group *groupWriter
+	// rebound remembers queries with the dialect's bind variables.
+	rebound  sync.Map
+	nRebound atomic.Int32
 }
 
 var _ store.Store = (*Store)(nil)
@@ -105,7 +110,24 @@ func (s *Store) timestamp() time.Time {
 }
 
 // q returns query with the dialect's bind variables.
-func (s *Store) q(query string) string { return s.d.rebind(query) }
+//
+// The rewrite is remembered (up to maxCachedStmts queries, as the statement
+// cache), so the hot paths do not rebuild the same string on every call.
+func (s *Store) q(query string) string {
+	if !s.d.numberedParams {
+		return query
+	}
+	if v, ok := s.rebound.Load(query); ok {
+		return v.(string)
+	}
+	r := s.d.rebind(query)
+	if s.nRebound.Load() < maxCachedStmts {
+		if _, loaded := s.rebound.LoadOrStore(query, r); !loaded {
+			s.nRebound.Add(1)
+		}
+	}
+	return r
+}
 
 // maxTxAttempts bounds retries of a transaction that hit a deadlock.
 const maxTxAttempts = 5
