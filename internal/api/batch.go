@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/goradius/goradius/internal/aaa"
 	"github.com/goradius/goradius/internal/batch"
 	"github.com/goradius/goradius/internal/httpx"
 	"github.com/goradius/goradius/internal/store"
@@ -14,6 +15,9 @@ import (
 
 // maxBatchBody bounds a batch request (the CSV upload).
 const maxBatchBody = 32 << 20
+
+// maxFileName is the size of radbatch's file name columns.
+const maxFileName = 255
 
 // userJSON is a user in a batch answer. Unlike django-freeradius, it never
 // carries the password hash.
@@ -82,7 +86,8 @@ func parseBatch(b *httpx.Body) (*users.BatchRequest, *httpx.FieldErrors) {
 		req.Strategy = strategy
 	}
 	if f, ok := b.Files["csvfile"]; ok {
-		req.CSVName, req.CSV = f.Name, f.Data
+		// The client names the file: keep a name every database can store.
+		req.CSVName, req.CSV = aaa.Truncate(httpx.CleanText(f.Name), maxFileName), f.Data
 	} else if v := b.Get("csvfile"); v.Kind != httpx.Absent && v.Kind != httpx.Null && v.S != "" {
 		e.Add("csvfile", "The submitted data was not a file. Check the encoding type on the form.")
 	}

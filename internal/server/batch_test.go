@@ -30,7 +30,13 @@ type batchAnswer struct {
 
 func (e *env) postCSV(fields map[string]string, csv string) response {
 	e.t.Helper()
-	ct, body := multipartBody(e.t, fields, "csvfile", "users.csv", []byte(csv))
+	return e.postCSV2(fields, "users.csv", csv)
+}
+
+// postCSV2 uploads csv under a file name of the client's choice.
+func (e *env) postCSV2(fields map[string]string, fileName, csv string) response {
+	e.t.Helper()
+	ct, body := multipartBody(e.t, fields, "csvfile", fileName, []byte(csv))
 	return e.do("POST", "/api/v1/batch/", ct, body, "Authorization: Bearer "+testToken)
 }
 

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/goradius/goradius/internal/store"
@@ -50,6 +51,17 @@ func TestListFiltersTheDatabaseCannotStore(t *testing.T) {
 		}
 		if r := e.get("/api/v1/usage/?username=a%00b"); r.status != 404 {
 			t.Errorf("usage of an unstorable name: %d %s, want 404", r.status, r.body)
+		}
+	})
+}
+
+func TestUploadedFileNameIsStorable(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s store.Store) {
+		e := newEnv(t, s, nil, nil)
+		name := "users\xff" + strings.Repeat("n", 300) + ".csv" // a NUL is refused by the multipart reader already
+		b := decodeBatch(t, e.postCSV2(map[string]string{"name": "odd-name", "strategy": "csv"}, name, "zed,cleartext$pw,zed@example.com,Z,Z\n"))
+		if b.CSVFile == nil {
+			t.Fatal("no csvfile URL")
 		}
 	})
 }
