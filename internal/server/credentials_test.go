@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/goradius/goradius/internal/password"
 	"github.com/goradius/goradius/internal/store"
 	"github.com/goradius/goradius/internal/store/dbtest"
+	"github.com/goradius/goradius/internal/users"
 )
 
 // native encodes attributes as rlm_rest does with body = 'json' and no data
@@ -144,6 +146,68 @@ func TestNativeEncoding(t *testing.T) {
 		rows, err := s.PostAuthLog(context.Background(), 1)
 		if err != nil || len(rows) != 1 || rows[0].Reply != "Access-Reject" || rows[0].Password != "typo" || str(rows[0].CallingStationID) != "de:ad" {
 			t.Fatalf("native post-auth stored %+v %v", rows, err)
+		}
+	})
+}
+
+// TestNTHashPerGroup: without the server-wide setting, a group's opt-in
+// keeps NT hashes for its members only, from the next password on.
+func TestNTHashPerGroup(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s store.Store) {
+		e := newEnv(t, s, nil, nil)
+		ctx := context.Background()
+		nt := func(name string) string {
+			t.Helper()
+			u, err := s.UserByUsername(ctx, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u.NTHash
+		}
+		if err := s.CreateGroup(ctx, &store.RadiusGroup{Name: "windows", StoreNTHash: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.users.Add(ctx, users.NewUser{Username: "win", Password: "win-pw", Groups: []string{"windows"}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := nt("win"); got != password.NTHash("win-pw") {
+			t.Fatalf("member of an opted-in group: NT hash %q", got)
+		}
+		e.addUser("plain", "plain-pw")
+		if got := nt("plain"); got != "" {
+			t.Fatalf("default group, no opt-in: NT hash %q", got)
+		}
+		def, err := s.DefaultGroup(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetGroupStoreNTHash(ctx, def.Name, true); err != nil {
+			t.Fatal(err)
+		}
+		if got := nt("plain"); got != "" {
+			t.Fatalf("the opt-in made an NT hash without a password: %q", got)
+		}
+		if err := e.users.SetPassword(ctx, "plain", "plain-2"); err != nil {
+			t.Fatal(err)
+		}
+		if got := nt("plain"); got != password.NTHash("plain-2") {
+			t.Fatalf("passwd after the default group opted in: NT hash %q", got)
+		}
+		b := decodeBatch(t, e.postJSON("/api/v1/batch/", map[string]any{"name": "grp-prefix", "strategy": "prefix", "prefix": "g", "number_of_users": 1}))
+		if got := nt(b.Users[0]["username"].(string)); len(got) != 32 {
+			t.Fatalf("prefix batch into an opted-in default group: NT hash %q", got)
+		}
+		if err := s.SetGroupStoreNTHash(ctx, def.Name, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.users.SetPassword(ctx, "plain", "plain-3"); err != nil {
+			t.Fatal(err)
+		}
+		if got := nt("plain"); got != "" {
+			t.Fatalf("opt-in withdrawn: the new password still left an NT hash %q", got)
+		}
+		if err := s.SetGroupStoreNTHash(ctx, "no-such-group", true); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("unknown group: %v, want ErrNotFound", err)
 		}
 	})
 }

@@ -52,6 +52,9 @@ type RadiusGroup struct {
 	Name        string
 	Description string
 	IsDefault   bool
+	// StoreNTHash keeps an NT hash beside every new password of the
+	// group's members (for MS-CHAP), as the server-wide setting does for all.
+	StoreNTHash bool
 	Created     time.Time
 	Modified    time.Time
 }
@@ -391,6 +394,8 @@ type Store interface {
 	// CreateGroup adds a radius group (ErrAlreadyExists when the name is
 	// taken, or when g.IsDefault and a default group exists).
 	CreateGroup(ctx context.Context, g *RadiusGroup) error
+	// SetGroupStoreNTHash turns a group's NT-hash opt-in on or off.
+	SetGroupStoreNTHash(ctx context.Context, groupname string, on bool) error
 	// AddUserGroup puts a username in a group with a priority.
 	AddUserGroup(ctx context.Context, username, groupname string, priority int) error
 }

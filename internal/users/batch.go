@@ -156,7 +156,9 @@ func (s *Service) csvUsers(ctx context.Context, req BatchRequest) ([]store.User,
 			emails = append(emails, r.Email)
 		}
 	}
-	s.hashAll(us, cleartext)
+	if err := s.hashAll(ctx, us, cleartext); err != nil {
+		return nil, nil, nil, err
+	}
 	return us, creds, emails, nil
 }
 
@@ -206,13 +208,24 @@ func (s *Service) prefixUsers(ctx context.Context, req BatchRequest) ([]store.Us
 		cleartext[i] = pw
 		creds[i] = batch.Credential{Username: us[i].Username, Password: pw}
 	}
-	s.hashAll(us, cleartext)
+	if err := s.hashAll(ctx, us, cleartext); err != nil {
+		return nil, nil, err
+	}
 	return us, creds, nil
 }
 
 // hashAll hashes the cleartext passwords on every core: PBKDF2 with 260000
-// iterations costs tens of milliseconds per user.
-func (s *Service) hashAll(us []store.User, cleartext []string) {
+// iterations costs tens of milliseconds per user. Batch users join the
+// default group, so its NT-hash opt-in applies to them.
+func (s *Service) hashAll(ctx context.Context, us []store.User, cleartext []string) error {
+	groups, err := s.defaultGroupNames(ctx)
+	if err != nil {
+		return err
+	}
+	want, err := s.wantNTHash(ctx, "", groups)
+	if err != nil {
+		return err
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -220,7 +233,10 @@ func (s *Service) hashAll(us []store.User, cleartext []string) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				us[i].Password, us[i].NTHash = s.Hash(cleartext[i]), s.ntHash(cleartext[i])
+				us[i].Password = s.Hash(cleartext[i])
+				if want {
+					us[i].NTHash = password.NTHash(cleartext[i])
+				}
 			}
 		}()
 	}
@@ -233,6 +249,7 @@ func (s *Service) hashAll(us []store.User, cleartext []string) {
 	}
 	close(next)
 	wg.Wait()
+	return nil
 }
 
 // mailPasswords sends each generated password to its user. Failures are
@@ -266,4 +283,16 @@ func newUUID() string {
 	b[8] = b[8]&0x3f | 0x80
 	h := fmt.Sprintf("%x", b[:])
 	return strings.Join([]string{h[0:8], h[8:12], h[12:16], h[16:20], h[20:32]}, "-")
+}
+
+// defaultGroupNames names the default group, or nothing when there is none.
+func (s *Service) defaultGroupNames(ctx context.Context) ([]string, error) {
+	def, err := s.Store.DefaultGroup(ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return []string{}, nil
+	case err != nil:
+		return nil, err
+	}
+	return []string{def.Name}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -83,12 +84,47 @@ func (s *Service) Hash(pw string) string {
 }
 
 // ntHash is the NT hash to keep with a new password, or "" when the
-// operator did not opt in.
-func (s *Service) ntHash(pw string) string {
-	if !s.StoreNTHash || pw == "" {
-		return ""
+// operator did not opt in, neither server-wide nor for one of the groups
+// the user is in (groups; nil means the user's groups in the database).
+func (s *Service) ntHash(ctx context.Context, username string, groups []string, pw string) (string, error) {
+	if pw == "" {
+		return "", nil
 	}
-	return password.NTHash(pw)
+	want, err := s.wantNTHash(ctx, username, groups)
+	if err != nil || !want {
+		return "", err
+	}
+	return password.NTHash(pw), nil
+}
+
+func (s *Service) wantNTHash(ctx context.Context, username string, groups []string) (bool, error) {
+	if s.StoreNTHash {
+		return true, nil
+	}
+	if groups == nil {
+		var err error
+		if groups, err = s.Store.UserGroups(ctx, username); err != nil {
+			return false, fmt.Errorf("reading the groups of %q: %w", username, err)
+		}
+	}
+	return s.groupsWantNTHash(ctx, groups)
+}
+
+// groupsWantNTHash reports whether one of the named groups opted in.
+func (s *Service) groupsWantNTHash(ctx context.Context, groups []string) (bool, error) {
+	if len(groups) == 0 {
+		return false, nil
+	}
+	all, err := s.Store.Groups(ctx)
+	if err != nil {
+		return false, fmt.Errorf("reading the radius groups: %w", err)
+	}
+	for _, g := range all {
+		if g.StoreNTHash && slices.Contains(groups, g.Name) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // GeneratePassword makes a random password of the configured length.
@@ -123,7 +159,16 @@ func (s *Service) Add(ctx context.Context, nu NewUser) (store.User, error) {
 		Password: password.Unusable(),
 	}
 	if nu.Password != "" {
-		u.Password, u.NTHash = s.Hash(nu.Password), s.ntHash(nu.Password)
+		groups := nu.Groups
+		if len(groups) == 0 {
+			if groups, err = s.defaultGroupNames(ctx); err != nil {
+				return store.User{}, err
+			}
+		}
+		if u.NTHash, err = s.ntHash(ctx, nu.Username, groups, nu.Password); err != nil {
+			return store.User{}, err
+		}
+		u.Password = s.Hash(nu.Password)
 	}
 	err = s.Store.CreateUser(ctx, &u, nu.Groups...)
 	switch {
@@ -142,7 +187,11 @@ func (s *Service) SetPassword(ctx context.Context, username, pw string) error {
 	if pw == "" {
 		return inputErr("password", "the password may not be empty")
 	}
-	return s.Store.SetPassword(ctx, username, s.Hash(pw), s.ntHash(pw))
+	nt, err := s.ntHash(ctx, username, nil, pw)
+	if err != nil {
+		return err
+	}
+	return s.Store.SetPassword(ctx, username, s.Hash(pw), nt)
 }
 
 // ErrBadCredentials is a failed login to the token endpoint.
@@ -161,7 +210,11 @@ func (s *Service) Login(ctx context.Context, username, pw string) (store.Tokens,
 	if !u.IsActive || (u.ExpiresAt != nil && !s.now().Before(*u.ExpiresAt)) || !password.Check(pw, u.Password) {
 		return store.Tokens{}, ErrBadCredentials
 	}
-	if nt := s.ntHash(pw); nt != "" && u.NTHash != nt {
+	nt, err := s.ntHash(ctx, username, nil, pw)
+	if err != nil {
+		s.log().Warn("reading the NT-hash setting at login failed", "username", username, "error", err)
+	}
+	if nt != "" && u.NTHash != nt {
 		// A login is the one moment the cleartext of an older account is
 		// known: keep its NT hash now, so MS-CHAP works from then on.
 		if err := s.Store.SetPassword(ctx, username, u.Password, nt); err != nil {

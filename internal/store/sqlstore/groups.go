@@ -8,7 +8,7 @@ import (
 	"github.com/goradius/goradius/internal/store"
 )
 
-const groupColumns = `id, name, description, is_default, created, modified`
+const groupColumns = `id, name, description, is_default, created, modified, store_nt_hash`
 
 const (
 	qGroups       = `SELECT ` + groupColumns + ` FROM radiusgroup ORDER BY name`
@@ -23,7 +23,7 @@ func scanGroup(r rowScanner) (store.RadiusGroup, error) {
 		g    store.RadiusGroup
 		desc sql.NullString
 	)
-	err := r.Scan(&g.ID, &g.Name, &desc, &g.IsDefault, notNullTime{&g.Created}, notNullTime{&g.Modified})
+	err := r.Scan(&g.ID, &g.Name, &desc, &g.IsDefault, notNullTime{&g.Created}, notNullTime{&g.Modified}, &g.StoreNTHash)
 	g.Description = desc.String
 	return g, err
 }
@@ -107,4 +107,25 @@ func (s *Store) UserGroups(ctx context.Context, username string) ([]string, erro
 		return nil, fmt.Errorf("groups of %q: %w", username, err)
 	}
 	return names, nil
+}
+
+const (
+	qGroupIDName    = `SELECT id, name FROM radiusgroup WHERE name = ?`
+	qSetGroupNTHash = `UPDATE radiusgroup SET store_nt_hash = ?, modified = ? WHERE id = ?`
+)
+
+// SetGroupStoreNTHash turns a group's NT-hash opt-in on or off.
+func (s *Store) SetGroupStoreNTHash(ctx context.Context, groupname string, on bool) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		id, err := s.groupID(ctx, tx, groupname)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(qSetGroupNTHash), on, s.d.timeArg(s.timestamp()), id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set the NT-hash flag: %w", err)
+	}
+	return nil
 }

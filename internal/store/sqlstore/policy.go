@@ -53,8 +53,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 
 	qGroupNameTaken   = `SELECT 1 FROM radiusgroup WHERE name = ?`
 	qDefaultGroupName = `SELECT name FROM radiusgroup WHERE is_default ORDER BY id`
-	qInsertGroup      = `INSERT INTO radiusgroup (name, description, is_default, created, modified)
-VALUES (?, ?, ?, ?, ?)`
+	qInsertGroup      = `INSERT INTO radiusgroup (name, description, is_default, created, modified, store_nt_hash)
+VALUES (?, ?, ?, ?, ?, ?)`
 )
 
 // The default operators of FreeRADIUS's schemas.
@@ -259,7 +259,7 @@ func (s *Store) CreateGroup(ctx context.Context, g *store.RadiusGroup) error {
 			}
 		}
 		id, err = s.insertID(ctx, tx, qInsertGroup, "id", g.Name, nullIfEmpty(g.Description), g.IsDefault,
-			s.d.timeArg(created), s.d.timeArg(modified))
+			s.d.timeArg(created), s.d.timeArg(modified), g.StoreNTHash)
 		if err != nil && s.d.isUniqueViolation(err) {
 			// A concurrent CreateGroup took the name or the default.
 			return fmt.Errorf("radius group name %q or default: %w", g.Name, store.ErrAlreadyExists)
