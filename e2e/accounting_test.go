@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -201,4 +202,53 @@ func TestGoradiusDown(t *testing.T) {
 		t.Errorf("sessions stored: %v, want down-1 and down-2 once each", count)
 	}
 	expect(t, "Access-Request after the restart", r.pap("down-user", "down-pass-1"), "Access-Accept")
+}
+
+// TestGoradiusSlow freezes goradius (SIGSTOP) under a running FreeRADIUS,
+// the way an overloaded host or a stalled database looks from outside: the
+// connection is accepted but nothing answers. The rest module gives up after
+// its 4 s timeout: an Access-Request is rejected, never accepted, and an
+// Accounting-Request gets no answer. Once goradius runs again (SIGCONT) it
+// works through what was queued, and the NAS's retransmission of the
+// accounting packet is answered and the session stored once.
+func TestGoradiusSlow(t *testing.T) {
+	requireTools(t)
+	t.Parallel()
+	g := startGoradius(t, "sqlite")
+	g.addUser("slow-user", "slow-pass-1")
+	r := startRadius(t, g, radiusOptions{style: freeradius.Native})
+	expect(t, "before the freeze", r.pap("slow-user", "slow-pass-1"), "Access-Accept")
+
+	g.signal(syscall.SIGSTOP)
+	frozen := true
+	t.Cleanup(func() {
+		if frozen {
+			g.signal(syscall.SIGCONT)
+		}
+	})
+	begin := time.Now()
+	// radclient waits 8 s, longer than the rest module's 4 s timeout.
+	expect(t, "Access-Request with goradius frozen",
+		r.send("auth", [][2]string{{"User-Name", "slow-user"}, {"User-Password", "slow-pass-1"}}, "-t", "8"), "Access-Reject")
+	if waited := time.Since(begin); waited < 3*time.Second {
+		t.Errorf("the reject came after %v: not the rest module's timeout", waited)
+	}
+	start := session("slow-user", "slow-1", "127.0.0.1", [2]string{"Acct-Status-Type", "Start"})
+	expect(t, "Accounting-Request with goradius frozen", r.send("acct", start, "-t", "6"), "")
+
+	g.signal(syscall.SIGCONT)
+	frozen = false
+	expect(t, "Access-Request after the thaw", r.pap("slow-user", "slow-pass-1"), "Access-Accept")
+	// The NAS retransmits the unanswered packet, twice.
+	expect(t, "retransmitted Accounting-Request", r.send("acct", start), "Accounting-Response")
+	expect(t, "retransmitted Accounting-Request, again", r.send("acct", start), "Accounting-Response")
+	n := 0
+	for _, s := range g.sessions("slow-user") {
+		if s["session_id"] == "slow-1" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("session slow-1 stored %d times, want once", n)
+	}
 }

@@ -140,6 +140,17 @@ func (g *goradius) start() {
 	g.t.Fatalf("goradius did not answer on %s:\n%s", g.addr, g.log.String())
 }
 
+// signal sends sig to the running process.
+func (g *goradius) signal(sig syscall.Signal) {
+	g.t.Helper()
+	if g.cmd == nil || g.cmd.Process == nil {
+		g.t.Fatal("goradius is not running")
+	}
+	if err := g.cmd.Process.Signal(sig); err != nil {
+		g.t.Fatalf("signal %v: %v", sig, err)
+	}
+}
+
 // stop ends the process (SIGTERM, then SIGKILL).
 func (g *goradius) stop() {
 	if g.cmd == nil || g.cmd.Process == nil {
