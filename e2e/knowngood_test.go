@@ -14,7 +14,7 @@ import (
 
 // TestKnownGoodPassword checks the methods where FreeRADIUS, not
 // goradius, checks the password with the known-good credential goradius
-// answers: CHAP, MS-CHAP, EAP-MSCHAPv2, PEAP-MSCHAPv2 and EAP-TTLS/PAP.
+// answers: CHAP, MS-CHAP, MS-CHAPv2, EAP-MSCHAPv2, PEAP-MSCHAPv2 and EAP-TTLS/PAP.
 func TestKnownGoodPassword(t *testing.T) {
 	requireTools(t)
 	t.Parallel()
@@ -63,6 +63,7 @@ func TestKnownGoodPassword(t *testing.T) {
 					a = r.send("auth", [][2]string{{"User-Name", u.name}, {"MS-CHAP-Password", u.pw + "x"}})
 					expect(t, "MS-CHAPv1, wrong password", a, "Access-Reject")
 				})
+				t.Run("MS-CHAPv2", func(t *testing.T) { testMSCHAPv2(t, r, u.name, u.pw) })
 				t.Run("EAP-MSCHAPv2", func(t *testing.T) {
 					requireEAP(t)
 					testEAP(t, r, fmt.Sprintf("\teap=MSCHAPV2\n\tidentity=%q\n", u.name), u.pw, true)
@@ -87,6 +88,8 @@ func TestKnownGoodPassword(t *testing.T) {
 			// A Django hash alone can do neither CHAP nor MS-CHAP.
 			expect(t, "CHAP", r.send("auth", [][2]string{{"User-Name", "plain"}, {"CHAP-Password", "plain-pass-1"}}), "Access-Reject")
 			expect(t, "MS-CHAP", r.send("auth", [][2]string{{"User-Name", "plain"}, {"MS-CHAP-Password", "plain-pass-1"}}), "Access-Reject")
+			m := newMSCHAPv2(t, "plain", "plain-pass-1")
+			expect(t, "MS-CHAPv2", r.send("auth", m.attrs("plain")), "Access-Reject")
 			expect(t, "PAP", r.pap("plain", "plain-pass-1"), "Access-Accept")
 		})
 	})
