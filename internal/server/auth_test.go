@@ -137,6 +137,31 @@ func TestAuthorize(t *testing.T) {
 			accept(t, auth("alice", tok.RadiusKey)) // the real password did not consume it
 			fail(t, auth("alice", tok.RadiusKey))   // disposable: used once
 		})
+		t.Run("password shaped like a token", func(t *testing.T) {
+			// 40 letters and digits: compared with the token first, then
+			// still checked as the password.
+			const pw = "Abcdefghij0123456789abcdefghij0123456789"
+			tess := e.addUser("tess", pw)
+			accept(t, auth("tess", pw)) // no token at all
+			if _, err := s.EnsureTokens(ctx, tess.ID, func() string { return strings.Repeat("c", 40) },
+				func() string { return "OtherTokenForTess0123456789abcdefghijklm" }); err != nil {
+				t.Fatal(err)
+			}
+			accept(t, auth("tess", pw)) // a different token
+			if ok, err := s.CheckRadiusToken(ctx, tess.ID, "OtherTokenForTess0123456789abcdefghijklm"); err != nil || !ok {
+				t.Fatalf("the password login touched the token: %v %v", ok, err)
+			}
+			// The one case where the order shows: a password equal to the
+			// user's own token uses the token up, and still logs in.
+			if err := e.users.SetPassword(ctx, "tess", "OtherTokenForTess0123456789abcdefghijklm"); err != nil {
+				t.Fatal(err)
+			}
+			accept(t, auth("tess", "OtherTokenForTess0123456789abcdefghijklm"))
+			if ok, _ := s.CheckRadiusToken(ctx, tess.ID, "OtherTokenForTess0123456789abcdefghijklm"); ok {
+				t.Fatal("a token-shaped password equal to the token did not use the token")
+			}
+			accept(t, auth("tess", "OtherTokenForTess0123456789abcdefghijklm"))
+		})
 		t.Run("expired user", func(t *testing.T) {
 			exp := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 			u := store.User{Username: "dora", Password: e.users.Hash("dora-pw"), IsActive: true, ExpiresAt: &exp, DateJoined: time.Now()}

@@ -266,6 +266,16 @@ type Policy struct {
 // Found reports whether the username has any FreeRADIUS row at all.
 func (p *Policy) Found() bool { return len(p.Check) > 0 || len(p.Reply) > 0 || len(p.Groups) > 0 }
 
+// Subject is what authorize reads about a username, in one round trip:
+// its account, when it has one, and its policy.
+type Subject struct {
+	// User holds the fields authorize uses: ID, Username, Password,
+	// IsActive, ExpiresAt and NTHash; the others are zero.
+	User    User
+	HasUser bool
+	Policy  Policy
+}
+
 // Usage sums a user's sessions since an instant.
 type Usage struct {
 	// Seconds counts only the part of each session after the instant, as
@@ -286,6 +296,7 @@ type Tokens struct {
 // Store is implemented by every database backend. Methods take ctx first and
 // return ErrNotFound / ErrAlreadyExists (wrapped) at the boundary.
 type Store interface {
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.
@@ -369,6 +380,9 @@ type Store interface {
 	// groups, in as few round trips as the dialect allows (authorize's hot
 	// path). now decides which radcheck rows are still valid.
 	PolicyFor(ctx context.Context, username string, now time.Time) (Policy, error)
+	// Subject reads a username's account (if any) and its policy together,
+	// in one round trip.
+	Subject(ctx context.Context, username string, now time.Time) (Subject, error)
 	// UsageSince sums a username's sessions since an instant; a zero since
 	// sums them all.
 	UsageSince(ctx context.Context, username string, since time.Time) (Usage, error)

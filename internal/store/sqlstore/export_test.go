@@ -17,9 +17,10 @@ func (s *Store) ReaderForTest() *sql.DB { return s.reader.DB }
 // RebindForTest returns query with the dialect's bind variables.
 func (s *Store) RebindForTest(query string) string { return s.q(query) }
 
-// PolicyQueryForTest returns the statement PolicyFor runs and its args.
+// PolicyQueryForTest returns the statement PolicyFor and Subject run and
+// its args.
 func (s *Store) PolicyQueryForTest(username string, now time.Time) (string, []any) {
-	return s.policyQuery(username, now)
+	return s.subjectQuery(username, now)
 }
 
 // UsageQueryForTest returns the statement UsageSince runs and its args.

@@ -10,33 +10,38 @@ import (
 	"github.com/goradius/goradius/internal/store"
 )
 
-// qPolicy reads everything PolicyFor returns in one round trip: one
-// UNION ALL branch per source, each found through an index (username on
+// qSubject reads everything Subject returns in one round trip: one UNION
+// ALL branch per source, each found through an index (username on users,
 // radcheck, radreply and radusergroup; groupname on radgroupcheck and
-// radgroupreply). Its arguments are the username, now, then the username
-// three times.
+// radgroupreply). Its arguments are the username, the username, now, then
+// the username three times.
 //
-// Columns: sect (0 the user's own items, 1 a group's), kind (0 check, 1
-// reply), the membership's priority and id (0 for the user's own items),
-// the username as stored, the membership's groupname, the item's
-// groupname, then the item. The group check branch is a LEFT JOIN so that
-// a group without items still gives one row (with a NULL item); the rows
-// come grouped by membership, in priority then id order, checks before
-// replies, items in id order.
-const qPolicy = `SELECT 0 AS sect, 0 AS kind, 0 AS priority, 0 AS ugid,
-	username AS name, '' AS groupname, '' AS itemgroup, id, attribute, op, value
+// Columns: sect (-1 the account, 0 the user's own items, 1 a group's),
+// kind (0 check, 1 reply; for the account, is_active), the membership's
+// priority and id (0 for the user's own items), the username as stored,
+// the membership's groupname, the item's groupname, then the item (for the
+// account: id, password, nt_hash) and ts (the account's expires_at). The
+// group check branch is a LEFT JOIN so that a group without items still
+// gives one row (with a NULL item); the rows come grouped by membership, in
+// priority then id order, checks before replies, items in id order.
+const qSubject = `SELECT -1 AS sect, CASE WHEN is_active THEN 1 ELSE 0 END AS kind, 0 AS priority, 0 AS ugid,
+	username AS name, '' AS groupname, '' AS itemgroup, id, password AS attribute, nt_hash AS op, '' AS value, expires_at AS ts
+FROM users
+WHERE username = ?
+UNION ALL
+SELECT 0, 0, 0, 0, username, '', '', id, attribute, op, value, NULL
 FROM radcheck
 WHERE username = ? AND is_active AND (valid_until IS NULL OR valid_until > ?)
 UNION ALL
-SELECT 0, 1, 0, 0, username, '', '', id, attribute, op, value
+SELECT 0, 1, 0, 0, username, '', '', id, attribute, op, value, NULL
 FROM radreply
 WHERE username = ?
 UNION ALL
-SELECT 1, 0, ug.priority, ug.id, ug.username, ug.groupname, gc.groupname, gc.id, gc.attribute, gc.op, gc.value
+SELECT 1, 0, ug.priority, ug.id, ug.username, ug.groupname, gc.groupname, gc.id, gc.attribute, gc.op, gc.value, NULL
 FROM radusergroup ug LEFT JOIN radgroupcheck gc ON gc.groupname = ug.groupname
 WHERE ug.username = ?
 UNION ALL
-SELECT 1, 1, ug.priority, ug.id, ug.username, ug.groupname, gr.groupname, gr.id, gr.attribute, gr.op, gr.value
+SELECT 1, 1, ug.priority, ug.id, ug.username, ug.groupname, gr.groupname, gr.id, gr.attribute, gr.op, gr.value, NULL
 FROM radusergroup ug JOIN radgroupreply gr ON gr.groupname = ug.groupname
 WHERE ug.username = ?
 ORDER BY sect, priority, ugid, kind, id`
@@ -79,24 +84,31 @@ var (
 )
 
 // policyQuery returns the statement PolicyFor runs and its arguments.
-func (s *Store) policyQuery(username string, now time.Time) (string, []any) {
+func (s *Store) subjectQuery(username string, now time.Time) (string, []any) {
 	// timeArg, not lowerBoundArg: on SQLite the full spelling of now is the
 	// largest of its instant, so "valid_until > now" holds for no spelling
 	// of the same instant.
-	return s.q(qPolicy), []any{username, s.d.timeArg(now), username, username, username}
+	return s.q(qSubject), []any{username, username, s.d.timeArg(now), username, username, username}
 }
 
 // PolicyFor reads the username's check and reply items and its groups'
 // in one query. An unknown username has an empty Policy.
 func (s *Store) PolicyFor(ctx context.Context, username string, now time.Time) (store.Policy, error) {
-	query, args := s.policyQuery(username, now)
+	sub, err := s.Subject(ctx, username, now)
+	return sub.Policy, err
+}
+
+// Subject reads a username's account and policy in one query.
+func (s *Store) Subject(ctx context.Context, username string, now time.Time) (store.Subject, error) {
+	query, args := s.subjectQuery(username, now)
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
-		return store.Policy{}, fmt.Errorf("policy of %q: %w", username, err)
+		return store.Subject{}, fmt.Errorf("policy of %q: %w", username, err)
 	}
 	defer rows.Close()
 	var (
-		p       store.Policy
+		sub     store.Subject
+		p       = &sub.Policy
 		group   *store.GroupPolicy
 		groupID int64
 	)
@@ -108,13 +120,20 @@ func (s *Store) PolicyFor(ctx context.Context, username string, now time.Time) (
 			itemGroup            sql.NullString
 			id                   sql.NullInt64
 			attribute, op, value sql.NullString
+			ts                   nullTime
 		)
 		if err := rows.Scan(&sect, &kind, &priority, &ugid, &name, &groupname, &itemGroup,
-			&id, &attribute, &op, &value); err != nil {
-			return store.Policy{}, fmt.Errorf("policy of %q: %w", username, err)
+			&id, &attribute, &op, &value, &ts); err != nil {
+			return store.Subject{}, fmt.Errorf("policy of %q: %w", username, err)
 		}
 		if name != username {
 			continue // MySQL PAD SPACE: "alice " for "alice"
+		}
+		if sect < 0 {
+			sub.HasUser = true
+			sub.User = store.User{ID: id.Int64, Username: name, Password: attribute.String,
+				IsActive: kind == 1, ExpiresAt: ts.ptr(), NTHash: op.String}
+			continue
 		}
 		item := store.Item{ID: id.Int64, Attribute: attribute.String, Op: op.String, Value: value.String}
 		if sect == 0 {
@@ -139,9 +158,9 @@ func (s *Store) PolicyFor(ctx context.Context, username string, now time.Time) (
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return store.Policy{}, fmt.Errorf("policy of %q: %w", username, err)
+		return store.Subject{}, fmt.Errorf("policy of %q: %w", username, err)
 	}
-	return p, nil
+	return sub, nil
 }
 
 // AddCheck inserts a radcheck item of username (op ":=" when empty).
