@@ -17,8 +17,9 @@ import (
 )
 
 // benchDB is the database the harness creates on PostgreSQL and MariaDB,
-// and drops when it ends.
-const benchDB = "goradius_bench"
+// and drops when it ends. GORADIUS_BENCH_DB names another, so that two
+// runs on one shared server do not drop each other's database.
+var benchDB = envOr("GORADIUS_BENCH_DB", "goradius_bench")
 
 const (
 	defaultPostgresURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"

@@ -2,7 +2,10 @@ package sqlstore
 
 import (
 	"database/sql"
+	"testing"
 	"time"
+
+	"github.com/goradius/goradius/internal/store"
 )
 
 // Hooks for this package's external tests, which need raw SQL to check what
@@ -33,3 +36,23 @@ func (s *Store) UsageQueryForTest(username string, since time.Time) (string, []a
 func (s *Store) OpenSessionsQueryForTest(username, callingStationID string) (string, []any) {
 	return s.openSessionsQuery(username, callingStationID)
 }
+
+// AcctListQueriesForTest returns the statements ListAccounting runs for f,
+// with their args: the ids of the first 1,000 rows in list order, and the
+// page at offset 10 of 10 rows of a filter with too many rows to keep.
+func (s *Store) AcctListQueriesForTest(f store.AcctFilter) (ids string, idsArgs []any, page string, pageArgs []any) {
+	ids, idsArgs = s.acctIDsQuery(f, 1000)
+	page, pageArgs = s.acctPageQuery(f, 10, 10)
+	return ids, idsArgs, page, pageArgs
+}
+
+// SetMaxListIDsForTest makes ListAccounting keep the ids of filters of at
+// most n rows, until the test ends.
+func SetMaxListIDsForTest(t testing.TB, n int) {
+	old := maxListIDs
+	maxListIDs = n
+	t.Cleanup(func() { maxListIDs = old })
+}
+
+// ForgetListsForTest drops the accounting lists the store remembers.
+func (s *Store) ForgetListsForTest() { s.lists.changed() }

@@ -35,7 +35,20 @@ const (
 		"&_pragma=foreign_keys(1)"
 	// The writer takes the write lock at BEGIN (BEGIN IMMEDIATE), so a
 	// read-then-write transaction never fails halfway on a lock upgrade.
-	sqliteWriterParams = sqlitePragmas + "&_txlock=immediate"
+	// Its checkpoints run elsewhere (see checkpointer), its temporary
+	// tables and statement journals stay in memory, and it caches more of
+	// radacct's eleven B-trees than the default 2 MB: page reads were a
+	// tenth of the accounting profile.
+	// When it starts the WAL over, it truncates a WAL file grown larger
+	// than 64 MB.
+	sqliteWriterParams = sqlitePragmas + "&_txlock=immediate" +
+		"&_pragma=wal_autocheckpoint(0)" +
+		"&_pragma=journal_size_limit(67108864)" +
+		"&_pragma=temp_store(MEMORY)" +
+		"&_pragma=cache_size(-" + sqliteWriterCacheKiB + ")"
+	// sqliteWriterCacheKiB is 8 MB: 16 MB added 17 MB to the server's RSS
+	// (60 MB at most) for no measurable gain.
+	sqliteWriterCacheKiB = "8192"
 	// The readers cannot write by mistake.
 	sqliteReaderParams = sqlitePragmas + "&_pragma=query_only(1)"
 
@@ -78,6 +91,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	case postgresDialect:
 		db := stdlib.OpenDB(*t.pg)
 		s = newStore(t.d, db, db, opts)
+		s.group = newGroupWriter(s)
 	case mysqlDialect:
 		c, err := mysql.NewConnector(t.my)
 		if err != nil {
@@ -128,7 +142,24 @@ func openSQLite(ctx context.Context, path string, opts Options) (*Store, error) 
 	}
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
-	return newStore(sqliteDialect, writer, reader, opts), nil
+	ckpt, err := sql.Open("sqlite", path+"?"+sqlitePragmas)
+	if err != nil {
+		_ = writer.Close()
+		_ = reader.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	s := newStore(sqliteDialect, writer, reader, opts)
+	s.group.ckpt.Store(newCheckpointer(ckpt, s.log))
+	// Some file systems refuse WAL mode; then every commit syncs itself.
+	var mode string
+	if err := writer.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if strings.EqualFold(mode, "wal") {
+		s.group.wal.Store(newWALSyncer(path + "-wal"))
+	}
+	return s, nil
 }
 
 // parseURL validates a database URL and turns it into driver settings.

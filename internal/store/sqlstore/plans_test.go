@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goradius/goradius/internal/store"
 	"github.com/goradius/goradius/internal/store/dbtest"
 )
 
@@ -121,7 +122,56 @@ SELECT CONCAT('group', n % ` + itoa(int64(users)) + `), 'A', '=', 'x' FROM plan_
 				t.Errorf("%s: the plan does not use %s", c.name, c.wantIndex)
 			}
 		}
+
+		// Accounting lists read a filter's ids in list order from an index,
+		// without sorting them, and a page of a filter too big to keep
+		// reads its ids the same way (only the page's rows are sorted).
+		// PostgreSQL may still sort the ids of a filter its statistics say
+		// is small (here 2,000 open rows): at most maxListIDs ids, once a
+		// second.
+		open := true
+		for _, f := range []struct {
+			name string
+			f    store.AcctFilter
+		}{
+			{"username", store.AcctFilter{Username: "user7"}},
+			{"is_open", store.AcctFilter{IsOpen: &open}},
+		} {
+			ids, idsArgs, page, pageArgs := r.s.AcctListQueriesForTest(f.f)
+			for _, q := range []struct {
+				name    string
+				query   string
+				args    []any
+				maySort bool // the page sorts its 10 rows
+			}{
+				{"ids", ids, idsArgs, false},
+				{"page", page, pageArgs, true},
+			} {
+				plan, bad := explain(t, r, d, q.query, q.args)
+				t.Logf("list %s %s plan (%s, %d rows):\n%s", f.name, q.name, d, rows, strings.Join(plan, "\n"))
+				for _, b := range bad {
+					t.Errorf("list %s %s: the plan reads a whole table: %s", f.name, q.name, b)
+				}
+				if sorted := sorts(d, plan); len(sorted) > 0 && !q.maySort && d != "postgres" {
+					t.Errorf("list %s %s: the plan sorts: %s", f.name, q.name, sorted)
+				}
+			}
+		}
 	})
+}
+
+// sorts returns the lines of a plan that sort rows.
+func sorts(dialect string, plan []string) []string {
+	var out []string
+	for _, line := range plan {
+		switch {
+		case dialect == "sqlite" && strings.Contains(line, "USE TEMP B-TREE"),
+			dialect == "postgres" && strings.Contains(strings.TrimLeft(line, " ->"), "Sort"),
+			dialect == "mysql" && strings.Contains(line, "Using filesort"):
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // explain returns the plan of query as text lines, and the lines that show

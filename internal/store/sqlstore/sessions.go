@@ -160,29 +160,40 @@ func (s *Store) OpenSessions(ctx context.Context, username, callingStationID str
 // It runs on the writer: on SQLite it queues behind the accounting group
 // commits like any other write.
 func (s *Store) CloseNASSessions(ctx context.Context, nasIP string, at time.Time, cause string) (int64, error) {
+	defer s.lists.changed()
 	stop := s.d.timeArg(at)
-	res, err := s.writer.ExecContext(ctx, s.q(s.d.closeNASSessions), unixFloor(at), stop, stop, cause, nasIP)
-	if err != nil {
-		return 0, fmt.Errorf("close sessions of NAS %s: %w", nasIP, err)
-	}
-	n, err := res.RowsAffected()
+	n, err := s.closeSessions(ctx, s.d.closeNASSessions, unixFloor(at), stop, stop, cause, nasIP)
 	if err != nil {
 		return 0, fmt.Errorf("close sessions of NAS %s: %w", nasIP, err)
 	}
 	return n, nil
 }
 
+// closeSessions runs one of the UPDATEs that close sessions and returns
+// how many rows it changed. On PostgreSQL accounting groups commit beside
+// it and may hold some of its rows, locked in another order: a deadlock
+// the database breaks by aborting this side is retried.
+func (s *Store) closeSessions(ctx context.Context, query string, args ...any) (int64, error) {
+	for attempt := 1; ; attempt++ {
+		res, err := s.writer.ExecContext(ctx, s.q(query), args...)
+		if err != nil && s.d.isRetryable(err) && attempt < maxTxAttempts {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	}
+}
+
 // CloseStaleSessions stops the open sessions last heard of (update time,
 // else start time) before olderThan, at that last sign of life, and
 // returns how many it stopped.
 func (s *Store) CloseStaleSessions(ctx context.Context, olderThan time.Time, cause string) (int64, error) {
+	defer s.lists.changed()
 	// lowerBoundArg also suits "col < ?": on SQLite the bound is then the
 	// smallest spelling of its instant, so no spelling of it is below.
-	res, err := s.writer.ExecContext(ctx, s.q(s.d.closeStaleSessions), cause, s.d.lowerBoundArg(olderThan))
-	if err != nil {
-		return 0, fmt.Errorf("close stale sessions: %w", err)
-	}
-	n, err := res.RowsAffected()
+	n, err := s.closeSessions(ctx, s.d.closeStaleSessions, cause, s.d.lowerBoundArg(olderThan))
 	if err != nil {
 		return 0, fmt.Errorf("close stale sessions: %w", err)
 	}

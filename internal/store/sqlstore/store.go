@@ -42,8 +42,11 @@ type Store struct {
 	reader *pool
 	now    func() time.Time
 	log    *slog.Logger
-	// group batches SQLite's accounting writes into shared commits.
+	// group batches accounting writes into shared commits (SQLite and
+	// PostgreSQL).
 	group *groupWriter
+	// lists remembers recent accounting lists (see ListAccounting).
+	lists acctLists
 	// rebound remembers queries with the dialect's bind variables.
 	rebound  sync.Map
 	nRebound atomic.Int32
