@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/goradius/goradius/internal/credcache"
 	"github.com/goradius/goradius/internal/password"
 	"github.com/goradius/goradius/internal/store"
 )
@@ -33,6 +34,9 @@ type Service struct {
 	AccountingAutoGroup bool
 	// Counters say when counters reset and how traffic is replied.
 	Counters CounterSettings
+	// Credentials, when not nil, remembers passwords recently verified
+	// against a user's Django hash (opt-in; see internal/credcache).
+	Credentials *credcache.Cache
 }
 
 func (s *Service) now() time.Time {
@@ -200,7 +204,7 @@ func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision
 	}
 	if reason == "" {
 		switch {
-		case hasUser && password.Check(req.Password, u.Password):
+		case hasUser && s.checkPassword(req.Username, req.Password, u.Password):
 			reason = ReasonPassword
 		case checkPasswordItems(ev.control, req.Password):
 			reason = ReasonCheckPassword
@@ -286,6 +290,19 @@ func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision
 		return Decision{Reason: reason, Control: []ReplyItem{*credential}, Reply: replyItems(ev.reply), Limits: limits}, nil
 	}
 	return Decision{Accept: true, Reason: reason, Reply: replyItems(ev.reply), Limits: limits}, nil
+}
+
+// checkPassword checks pw against the user's encoded Django hash, through
+// the credential cache when there is one.
+func (s *Service) checkPassword(username, pw, encoded string) bool {
+	if s.Credentials.Verified(username, encoded, pw) {
+		return true
+	}
+	if !password.Check(pw, encoded) {
+		return false
+	}
+	s.Credentials.Remember(username, encoded, pw)
+	return true
 }
 
 // looksLikeToken reports whether pw has the shape of a radius user token:

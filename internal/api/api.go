@@ -26,7 +26,7 @@ type Handler struct {
 
 // Register adds the endpoints to mux. guard (the API token check) protects
 // the batch endpoints; the token endpoints are open, as in django-freeradius.
-func (h *Handler) Register(mux *http.ServeMux, guard func(http.Handler) http.Handler) {
+func (h *Handler) Register(mux httpx.Router, guard func(http.Handler) http.Handler) {
 	rlmrest.Route(mux, "/api/v1/batch", guard(rlmrest.Methods{http.MethodPost: h.createBatch}))
 	rlmrest.Route(mux, "/api/v1/batch/{id}/pdf", guard(rlmrest.Methods{http.MethodGet: h.batchFile("pdf")}))
 	rlmrest.Route(mux, "/api/v1/batch/{id}/csv", guard(rlmrest.Methods{http.MethodGet: h.batchFile("csv")}))

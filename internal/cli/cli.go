@@ -39,14 +39,25 @@ func commands() []command {
 		{"serve", "run the HTTP API FreeRADIUS talks to", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"api-token", "print the API token FreeRADIUS must send", runAPIToken},
-		{"user", "manage users: add, list, passwd, disable, enable, delete", runUser},
+		{"user", "users: add, list, show, set, passwd, disable, enable, delete, deactivate-expired, delete-old", runUser},
+		{"group", "radius groups with their check and reply items: list, show, add, set, delete", runGroup},
+		{"check", "check items of users and groups (radcheck, radgroupcheck): list, add, set, delete", runCheck},
+		{"reply", "reply items of users and groups (radreply, radgroupreply): list, add, set, delete", runReply},
+		{"member", "memberships of users in groups, with priorities: list, add, set, delete", runMember},
+		{"nas", "RADIUS clients (the nas table): list, show, add, set, delete", runNAS},
+		{"batch", "batches of users: import a CSV, generate with a prefix and PDF, list, show, download, expire, delete", runBatch},
+		{"token", "radius user tokens: list, show, create, delete", runToken},
+		{"session", "accounting sessions: list, show, close, cleanup, delete-old", runSession},
+		{"postauth", "the post-auth log: list, delete-old", runPostAuth},
 		{"usage", "show a user's time and traffic limits, used and remaining", runUsage},
-		{"sessions", "accounting sessions: cleanup of stale open sessions", runSessions},
 		{"import", "import a django-freeradius database: users, groups, items, tokens, batches, accounting", runImport},
 		{"freeradius-config", "write a FreeRADIUS rest module and sites for goradius", runFreeradiusConfig},
 		{"version", "print the version", runVersion},
 	}
 }
+
+// aliases are other names of commands: the plural forms.
+var aliases = map[string]string{"users": "user", "sessions": "session", "groups": "group", "members": "member"}
 
 // Run executes a goradius command and returns its exit code.
 func Run(env *Env, args []string) int {
@@ -62,6 +73,9 @@ func Run(env *Env, args []string) int {
 			return 2
 		}
 		return 0
+	}
+	if name, ok := aliases[args[0]]; ok {
+		args = append([]string{name}, args[1:]...)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -92,7 +106,8 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-18s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'goradius COMMAND --help' for the flags of a command.")
+	fmt.Fprintln(w, "\n'users', 'sessions', 'groups' and 'members' work as well as the singular forms.")
+	fmt.Fprintln(w, "Run 'goradius COMMAND --help' for the subcommands and flags of a command.")
 }
 
 // usageError is a mistake on the command line (exit code 2).

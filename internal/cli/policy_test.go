@@ -56,6 +56,10 @@ func TestSessionsCleanup(t *testing.T) {
 	if err != nil || len(rows) != 1 || rows[0].UniqueID != "fresh" {
 		t.Fatalf("open sessions after cleanup: %+v %v", rows, err)
 	}
-	wantFail(t, env, "", 2, []string{"--older-than is needed"}, "sessions", "cleanup")
+	// Without an age: django-freeradius's 15 days; "fresh" is younger.
+	if r := mustRun(t, env, "", "sessions", "cleanup"); !strings.Contains(r.stdout, "closed 0 session(s) silent for more than 360h0m0s") {
+		t.Errorf("cleanup with the default age:\n%s", r)
+	}
+	wantFail(t, env, "", 2, []string{"--older-than must be positive"}, "sessions", "cleanup", "--older-than", "-1h")
 	wantFail(t, env, "", 2, []string{"unknown subcommand"}, "sessions", "purge")
 }

@@ -98,6 +98,10 @@ func runServe(env *Env, args []string) error {
 	if c.StaleSessionTimeout > 0 {
 		go server.NewAAA(server.Deps{Config: c, Store: s, Log: log}).CloseStalePeriodically(ctx, c.StaleSessionTimeout)
 	}
+	if sc := maintenanceSchedule(c); sc.Enabled() {
+		log.Info("maintenance tasks scheduled", "every", sc.Every.String())
+		go newAdmin(server.Deps{Config: c, Store: s, Log: log, Mail: sender}).RunSchedule(ctx, sc)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -8,7 +8,9 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	"github.com/goradius/goradius/internal/admin"
 	"github.com/goradius/goradius/internal/config"
 	"github.com/goradius/goradius/internal/server"
 	"github.com/goradius/goradius/internal/store"
@@ -17,15 +19,25 @@ import (
 
 const userUsage = `user SUBCOMMAND [flags]
 
+Users: their passwords, groups and expiration. 'users' works as well as 'user'.
+
 Subcommands:
-  add NAME [--password-stdin | --password P] [--email E] [--group G ...]
-  list
+  add NAME [--password-stdin | --password P] [--email E] [--group G ...] [--first-name F] [--last-name L]
+      [--staff] [--expires DATE]
+  list [--search TEXT] [--group G] [--active=true|false] [--staff=true|false] [--batch ID] [--json]
+  show NAME [--json]
+  set NAME [--name NEW] [--email E] [--first-name F] [--last-name L] [--active=true|false] [--staff=true|false]
+      [--expires DATE|none] [--group G ...] [--clear-nt-hash] [--json]
   passwd NAME [--password-stdin | --password P]
   disable NAME
   enable NAME
   delete NAME
+  deactivate-expired                        set inactive every user whose expiration has passed
+  delete-old [--older-than-months 18]       delete users (and batches) expired longer ago than that
 
-Without a password flag, add and passwd generate a password and print it.`
+Without a password flag, add and passwd generate a password and print it. Renaming a user
+(set --name) renames its radcheck, radreply, radusergroup and radacct rows in one transaction,
+so its usage limits keep counting. Run 'goradius user SUBCOMMAND --help' for the flags.`
 
 func runUser(env *Env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -47,8 +59,16 @@ func runUser(env *Env, args []string) error {
 		return userSetActive(env, sub, args)
 	case "delete":
 		return userDelete(env, args)
+	case "show":
+		return userShow(env, args)
+	case "set":
+		return userSet(env, args)
+	case "deactivate-expired":
+		return userDeactivateExpired(env, args)
+	case "delete-old":
+		return userDeleteOld(env, args)
 	}
-	return usagef("unknown subcommand %q (add, list, passwd, disable, enable, delete)", sub)
+	return usagef("unknown subcommand %q (add, list, show, set, passwd, disable, enable, delete, deactivate-expired, delete-old)", sub)
 }
 
 // passwordFlags are the two ways to give a password.
@@ -117,11 +137,15 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func userAdd(env *Env, args []string) error {
-	fs := newFlags(env, "user add", "user add NAME [--password-stdin | --password P] [--email E] [--group G ...]")
+	fs := newFlags(env, "user add", "user add NAME [--password-stdin | --password P] [--email E] [--group G ...] [flags]")
 	pf := addPasswordFlags(fs)
 	email := fs.String("email", "", "e-mail address")
 	var groups multiFlag
 	fs.Var(&groups, "group", "radius group to join (repeat for several, lowest priority first); default: the default group")
+	first := fs.String("first-name", "", "first name")
+	last := fs.String("last-name", "", "last name")
+	staff := fs.Bool("staff", false, "mark the user as staff (may use the admin API)")
+	expires := fs.String("expires", "", "the user cannot log in from this instant (YYYY-MM-DD [HH:MM], in --time-zone)")
 	c, pos, err := loadDB(env, fs, args)
 	if err != nil {
 		return err
@@ -134,22 +158,27 @@ func userAdd(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withUsers(env, c, func(s store.Store, us *users.Service) error {
+	in := admin.UserInput{Username: &name, Email: email, FirstName: first, LastName: last, IsStaff: staff, Groups: groups}
+	if *expires != "" {
+		t, err := parseWhen(*expires, c.TimeZone)
+		if err != nil {
+			return usagef("--expires: %v", err)
+		}
+		in.ExpiresAt = &t
+	}
+	return withAdmin(env, c, func(a *admin.Service) error {
 		generated := pw == ""
 		if generated {
-			if pw, err = us.GeneratePassword(); err != nil {
+			if pw, err = a.Users.GeneratePassword(); err != nil {
 				return err
 			}
 		}
-		u, err := us.Add(env.Ctx, users.NewUser{Username: name, Password: pw, Email: *email, Groups: groups})
+		in.Password = &pw
+		u, err := a.CreateUser(env.Ctx, in)
 		if err != nil {
-			return err
+			return explain(err)
 		}
-		gs, err := s.UserGroups(env.Ctx, u.Username)
-		if err != nil {
-			return err
-		}
-		msg := fmt.Sprintf("created user %s (groups: %s)", u.Username, strings.Join(gs, ", "))
+		msg := fmt.Sprintf("created user %s (groups: %s)", u.Username, strings.Join(u.Groups, ", "))
 		if generated {
 			msg += "; generated password: " + pw
 		}
@@ -159,40 +188,181 @@ func userAdd(env *Env, args []string) error {
 }
 
 func userList(env *Env, args []string) error {
-	fs := newFlags(env, "user list", "user list")
+	fs := newFlags(env, "user list", "user list [flags]")
+	search := fs.String("search", "", "only users whose username or e-mail address contains TEXT")
+	group := fs.String("group", "", "only members of this radius group")
+	var active, staff optBool
+	fs.Var(&active, "active", "only active (true) or inactive (false) users")
+	fs.Var(&staff, "staff", "only staff (true) or other (false) users")
+	batchID := fs.String("batch", "", "only users of this batch (its id)")
+	asJSON := jsonFlag(fs)
+	pg := addPageFlags(fs, 0)
 	c, pos, err := loadDB(env, fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+	if err := noArgs(pos); err != nil {
+		return err
 	}
-	return withUsers(env, c, func(s store.Store, _ *users.Service) error {
-		list, err := s.ListUsers(env.Ctx)
+	f := store.UserFilter{Search: *search, Group: *group, IsActive: active.ptr(), IsStaff: staff.ptr(), Batch: *batchID}
+	return withAdmin(env, c, func(a *admin.Service) error {
+		list, total, err := a.ListUsers(env.Ctx, f, *pg.offset, *pg.limit)
 		if err != nil {
-			return err
+			return explain(err)
+		}
+		if *asJSON {
+			return writeJSON(env.Stdout, list)
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "USERNAME\tACTIVE\tEXPIRES\tGROUPS\tEMAIL")
 		for _, u := range list {
-			gs, err := s.UserGroups(env.Ctx, u.Username)
-			if err != nil {
-				return err
-			}
 			exp := "-"
 			if u.ExpiresAt != nil {
 				exp = u.ExpiresAt.In(c.TimeZone).Format("2006-01-02 15:04")
 			}
-			active := "yes"
-			if !u.IsActive {
-				active = "no"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Username, active, exp, strings.Join(gs, ","), u.Email)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Username, yesNo(u.IsActive), exp, strings.Join(u.Groups, ","), u.Email)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "%d user(s)\n", len(list))
+		if len(list) == total {
+			fmt.Fprintf(env.Stdout, "%d user(s)\n", total)
+		} else {
+			fmt.Fprintf(env.Stdout, "%d of %d user(s) (use --offset and --limit for the others)\n", len(list), total)
+		}
+		return nil
+	})
+}
+
+func printUser(env *Env, u admin.User, loc *time.Location, asJSON bool) error {
+	if asJSON {
+		return writeJSON(env.Stdout, u)
+	}
+	t := newTable(env.Stdout, "FIELD", "VALUE")
+	for _, kv := range [][2]string{
+		{"id", fmt.Sprint(u.ID)}, {"username", u.Username}, {"email", u.Email},
+		{"first name", u.FirstName}, {"last name", u.LastName}, {"active", yesNo(u.IsActive)},
+		{"staff", yesNo(u.IsStaff)}, {"usable password", yesNo(u.HasPassword)}, {"NT hash", yesNo(u.HasNTHash)},
+		{"groups", strings.Join(u.Groups, ", ")}, {"expires", when(u.ExpiresAt, loc)},
+		{"joined", when(&u.DateJoined, loc)}, {"last login", when(u.LastLogin, loc)},
+	} {
+		t.row(kv[0], kv[1])
+	}
+	return t.flush()
+}
+
+func userShow(env *Env, args []string) error {
+	fs := newFlags(env, "user show", "user show NAME [--json]")
+	asJSON := jsonFlag(fs)
+	c, pos, err := loadDB(env, fs, args)
+	if err != nil {
+		return err
+	}
+	name, err := oneName(pos)
+	if err != nil {
+		return err
+	}
+	return withAdmin(env, c, func(a *admin.Service) error {
+		u, err := a.User(env.Ctx, name)
+		if err != nil {
+			return notFound(err, name)
+		}
+		return printUser(env, u, c.TimeZone, *asJSON)
+	})
+}
+
+func userSet(env *Env, args []string) error {
+	fs := newFlags(env, "user set", "user set NAME [flags]")
+	var newName, email, first, last, expires optString
+	var active, staff optBool
+	fs.Var(&newName, "name", "rename the user (its FreeRADIUS rows and accounting follow, in one transaction)")
+	fs.Var(&email, "email", "e-mail address ('' to clear)")
+	fs.Var(&first, "first-name", "first name")
+	fs.Var(&last, "last-name", "last name")
+	fs.Var(&active, "active", "whether the user may log in: true or false")
+	fs.Var(&staff, "staff", "whether the user is staff: true or false")
+	fs.Var(&expires, "expires", "the user cannot log in from this instant (YYYY-MM-DD [HH:MM]); 'none' removes it")
+	var groups multiFlag
+	fs.Var(&groups, "group", "replace the user's radius groups with these (repeat, lowest priority first)")
+	clearNT := fs.Bool("clear-nt-hash", false, "remove the user's NT hash (MS-CHAP stops working until the next password)")
+	asJSON := jsonFlag(fs)
+	c, pos, err := loadDB(env, fs, args)
+	if err != nil {
+		return err
+	}
+	name, err := oneName(pos)
+	if err != nil {
+		return err
+	}
+	in := admin.UserInput{Username: newName.ptr(), Email: email.ptr(), FirstName: first.ptr(), LastName: last.ptr(),
+		IsActive: active.ptr(), IsStaff: staff.ptr(), ClearNTHash: *clearNT}
+	if len(groups) > 0 {
+		in.Groups = groups
+	}
+	if expires.set {
+		if expires.v == "none" {
+			in.ClearExpiresAt = true
+		} else {
+			t, err := parseWhen(expires.v, c.TimeZone)
+			if err != nil {
+				return usagef("--expires: %v", err)
+			}
+			in.ExpiresAt = &t
+		}
+	}
+	return withAdmin(env, c, func(a *admin.Service) error {
+		u, err := a.UpdateUser(env.Ctx, name, in)
+		if err != nil {
+			return notFound(explain(err), name)
+		}
+		if *asJSON {
+			return writeJSON(env.Stdout, u)
+		}
+		fmt.Fprintf(env.Stdout, "updated user %s\n", u.Username)
+		return printUser(env, u, c.TimeZone, false)
+	})
+}
+
+func userDeactivateExpired(env *Env, args []string) error {
+	fs := newFlags(env, "user deactivate-expired", "user deactivate-expired\n\n"+
+		"Sets inactive every active user whose expiration has passed (django-freeradius's\n"+
+		"deactivate_expired_users; batch users expire at the end of their batch's expiration date).")
+	c, pos, err := loadDB(env, fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	return withAdmin(env, c, func(a *admin.Service) error {
+		n, err := a.DeactivateExpiredUsers(env.Ctx)
+		if err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(env.Stdout, "deactivated %d expired user(s)\n", n)
+		return nil
+	})
+}
+
+func userDeleteOld(env *Env, args []string) error {
+	fs := newFlags(env, "user delete-old", "user delete-old [--older-than-months 18]\n\n"+
+		"Deletes the users whose expiration passed more than N months (of 30 days) ago, and the\n"+
+		"batches whose expiration date did, with all their users (django-freeradius's\n"+
+		"delete_old_users). Their accounting history stays.")
+	months := fs.Int("older-than-months", admin.DefaultDeleteOldUsersMonths, "age of the expiration in months of 30 days")
+	c, pos, err := loadDB(env, fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	return withAdmin(env, c, func(a *admin.Service) error {
+		users, batches, err := a.DeleteOldUsers(env.Ctx, *months)
+		if err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(env.Stdout, "deleted %d user(s) and %d batch(es) expired more than %d month(s) ago\n", users, batches, *months)
 		return nil
 	})
 }

@@ -41,6 +41,9 @@ type Config struct {
 	LogLevel            string
 	// PprofListen, when set, serves net/http/pprof on that address.
 	PprofListen string
+	// Metrics says who may read GET /metrics: "open" (anyone), "token"
+	// (API token holders) or "off" (not served).
+	Metrics string
 	// CounterDayStart is when a counter's day begins, after midnight.
 	CounterDayStart time.Duration
 	// CounterWeekStart is the first day of a counter's week.
@@ -57,6 +60,21 @@ type Config struct {
 	// StaleSessionTimeout, when not zero, makes the server close open
 	// sessions with no accounting for that long, every StaleSessionTimeout/10.
 	StaleSessionTimeout time.Duration
+	// Schedule runs maintenance tasks from the server (see
+	// docs/operations.md): every ScheduleInterval, each task that is on.
+	ScheduleInterval       time.Duration
+	DeactivateExpiredUsers bool
+	DeleteOldUsersMonths   int // 0: off
+	DeleteOldSessionsDays  int // 0: off
+	DeleteOldPostAuthDays  int // 0: off
+	// CredentialCacheTTL, when not zero, remembers a password verified
+	// against a user's hash for that long (see internal/credcache);
+	// CredentialCacheSize bounds the entries.
+	CredentialCacheTTL  time.Duration
+	CredentialCacheSize int
+	// AdminTokenLifetime is how long a bearer token of the admin API
+	// lives after its login.
+	AdminTokenLifetime time.Duration
 }
 
 // Group selects which options a command accepts.
@@ -183,6 +201,42 @@ func buildOptions() []option {
 			return nil
 		},
 		current: func(c *Config) string { return c.StaleSessionTimeout.String() }})
+	add(option{name: "schedule-interval", env: "GORADIUS_SCHEDULE_INTERVAL", group: ServeOptions, def: "24h",
+		help: "how often the server runs the maintenance tasks turned on below (the first run is at start), from 1m",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil || d < time.Minute {
+				return fmt.Errorf("%q is not a duration of at least a minute (e.g. 1h, 24h)", v)
+			}
+			c.ScheduleInterval = d
+			return nil
+		},
+		current: func(c *Config) string { return c.ScheduleInterval.String() }})
+	a, c = boolean(func(c *Config) *bool { return &c.DeactivateExpiredUsers })
+	deactivateOpt := mk("deactivate-expired-users", ServeOptions, "false",
+		"on schedule: set inactive the users whose expiration has passed (as 'goradius users deactivate-expired')", a, c)
+	deactivateOpt.isBool = true
+	add(deactivateOpt)
+	a, c = integer(func(c *Config) *int { return &c.DeleteOldUsersMonths }, 0, 1200)
+	add(mk("delete-old-users-months", ServeOptions, "0",
+		"on schedule: delete users (and batches) expired more than this many months of 30 days ago (as 'goradius users delete-old'); 0: off", a, c))
+	a, c = integer(func(c *Config) *int { return &c.DeleteOldSessionsDays }, 0, 36500)
+	add(mk("delete-old-sessions-days", ServeOptions, "0",
+		"on schedule: delete accounting sessions stopped more than this many days ago (as 'goradius sessions delete-old'); 0: off", a, c))
+	a, c = integer(func(c *Config) *int { return &c.DeleteOldPostAuthDays }, 0, 36500)
+	add(mk("delete-old-postauth-days", ServeOptions, "0",
+		"on schedule: delete post-auth log rows older than this many days (as 'goradius postauth delete-old'); 0: off", a, c))
+	add(option{name: "admin-token-lifetime", env: "GORADIUS_ADMIN_TOKEN_LIFETIME", group: ServeOptions, def: "12h",
+		help: "how long a token of the admin API (POST /api/v1/admin/login/) lives, from 5m to 8760h",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil || d < 5*time.Minute || d > 8760*time.Hour {
+				return fmt.Errorf("%q is not a duration from 5m to 8760h (e.g. 12h)", v)
+			}
+			c.AdminTokenLifetime = d
+			return nil
+		},
+		current: func(c *Config) string { return c.AdminTokenLifetime.String() }})
 
 	a, c = boolean(func(c *Config) *bool { return &c.StoreNTHash })
 	ntOpt := mk("store-nt-hash", ServeOptions|DBOptions, "false",
@@ -203,6 +257,17 @@ func buildOptions() []option {
 
 	a, c = str(func(c *Config) *string { return &c.PprofListen })
 	add(mk("pprof-listen", ServeOptions, "", "address for Go's pprof profiling endpoints, for diagnosis (keep it on loopback); empty: off", a, c))
+	add(option{name: "metrics", env: "GORADIUS_METRICS", group: ServeOptions, def: "open",
+		help: "Prometheus metrics at GET /metrics: open (no token; they hold no usernames), token (the API token is needed) or off",
+		apply: func(c *Config, v string) error {
+			switch v = strings.ToLower(strings.TrimSpace(v)); v {
+			case "open", "token", "off":
+				c.Metrics = v
+				return nil
+			}
+			return fmt.Errorf("%q is not one of open, token, off", v)
+		},
+		current: func(c *Config) string { return c.Metrics }})
 
 	_, c = str(func(c *Config) *string { return &c.APIToken })
 	o := mk("api-token", ServeOptions|DBOptions, "",
@@ -256,6 +321,25 @@ func buildOptions() []option {
 	a, c = integer(func(c *Config) *int { return &c.PasswordIterations }, 1000, 100_000_000)
 	add(mk("password-iterations", ServeOptions|DBOptions, "260000",
 		"PBKDF2-SHA256 iterations of newly set passwords (Django-compatible)", a, c))
+
+	add(option{name: "credential-cache-ttl", env: "GORADIUS_CREDENTIAL_CACHE_TTL", group: ServeOptions, def: "0",
+		help: "remember a password verified against a user's hash for this long (e.g. 10m), so repeated logins skip PBKDF2; 0: off (see docs/performance.md for the trade-off)",
+		apply: func(c *Config, v string) error {
+			v = strings.TrimSpace(v)
+			if v == "0" {
+				c.CredentialCacheTTL = 0
+				return nil
+			}
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second || d > 24*time.Hour {
+				return fmt.Errorf("%q is not a duration from 1s to 24h (use 0 to turn the cache off, or e.g. 10m)", v)
+			}
+			c.CredentialCacheTTL = d
+			return nil
+		},
+		current: func(c *Config) string { return c.CredentialCacheTTL.String() }})
+	a, c = integer(func(c *Config) *int { return &c.CredentialCacheSize }, 1, 10000000)
+	add(mk("credential-cache-size", ServeOptions, "10000", "most credentials the cache keeps (about 100 bytes each)", a, c))
 
 	a, c = integer(func(c *Config) *int { return &c.BatchPasswordLength }, 4, 128)
 	add(mk("batch-password-length", ServeOptions|DBOptions, "8", "length of generated passwords", a, c))

@@ -3,7 +3,6 @@ package httpx
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 )
 
 // FieldErrors collects validation messages per field, in the order fields
@@ -64,7 +63,7 @@ func (e *FieldErrors) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(strconv.Quote(n))
+		b.Write(jsonString(n))
 		b.WriteString(": [")
 		for j, m := range e.msgs[n] {
 			if j > 0 {

@@ -93,6 +93,7 @@ func (h *Handler) accounting(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Status = status
 	created, err := h.AAA.Accounting(r.Context(), req)
+	h.observer().Accounted(status, created, err)
 	if err != nil {
 		httpx.ServerError(w, r, err)
 		return

@@ -126,6 +126,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		MaySendCredentials: h.maySendCredentials(r),
 	}
 	d, err := h.AAA.Authorize(r.Context(), req)
+	h.observer().Authorized(d, err)
 	if err != nil {
 		httpx.ServerError(w, r, err)
 		return

@@ -27,19 +27,40 @@ type Handler struct {
 	// TimeZone renders and reads times without an offset.
 	TimeZone *time.Location
 	Log      *slog.Logger
+	// Observer, when set, is told every authorize decision and stored
+	// accounting packet (the metrics).
+	Observer Observer
+}
+
+// Observer is told the outcome of authorize and accounting requests.
+type Observer interface {
+	Authorized(d aaa.Decision, err error)
+	Accounted(status aaa.StatusType, created bool, err error)
+}
+
+type noObserver struct{}
+
+func (noObserver) Authorized(aaa.Decision, error)        {}
+func (noObserver) Accounted(aaa.StatusType, bool, error) {}
+
+func (h *Handler) observer() Observer {
+	if h.Observer != nil {
+		return h.Observer
+	}
+	return noObserver{}
 }
 
 // Register adds the endpoints to mux behind guard (the API token check),
 // each with and without its trailing slash: FreeRADIUS does not follow
 // redirects.
-func (h *Handler) Register(mux *http.ServeMux, guard func(http.Handler) http.Handler) {
+func (h *Handler) Register(mux httpx.Router, guard func(http.Handler) http.Handler) {
 	Route(mux, "/api/v1/authorize", guard(Methods{http.MethodPost: h.authorize}))
 	Route(mux, "/api/v1/postauth", guard(Methods{http.MethodPost: h.postAuth}))
 	Route(mux, "/api/v1/accounting", guard(Methods{http.MethodGet: h.listAccounting, http.MethodPost: h.accounting}))
 }
 
 // Route registers path exactly, with and without a trailing slash.
-func Route(mux *http.ServeMux, path string, h http.Handler) {
+func Route(mux httpx.Router, path string, h http.Handler) {
 	mux.Handle(path, h)
 	mux.Handle(path+"/{$}", h)
 }

@@ -1,5 +1,6 @@
 // Package server assembles goradius's HTTP handler from its configuration
-// and store: the FreeRADIUS endpoints, the integration API and /healthz.
+// and store: the FreeRADIUS endpoints, the integration API, /healthz,
+// /metrics and the OpenAPI document.
 package server
 
 import (
@@ -12,11 +13,18 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/goradius/goradius/internal/aaa"
+	"github.com/goradius/goradius/internal/admin"
+	"github.com/goradius/goradius/internal/adminapi"
 	"github.com/goradius/goradius/internal/api"
 	"github.com/goradius/goradius/internal/config"
+	"github.com/goradius/goradius/internal/credcache"
 	"github.com/goradius/goradius/internal/httpx"
 	"github.com/goradius/goradius/internal/mail"
+	"github.com/goradius/goradius/internal/metrics"
+	"github.com/goradius/goradius/internal/openapi"
 	"github.com/goradius/goradius/internal/rlmrest"
 	"github.com/goradius/goradius/internal/store"
 	"github.com/goradius/goradius/internal/users"
@@ -25,18 +33,28 @@ import (
 // apiTokenSetting is where a generated API token is kept in the database.
 const apiTokenSetting = "api_token"
 
-// Deps are what the server is built from. Now and Mail are optional.
+// Deps are what the server is built from. Now, Mail and Metrics are
+// optional.
 type Deps struct {
 	Config *config.Config
 	Store  store.Store
 	Log    *slog.Logger
 	Now    func() time.Time
 	Mail   mail.Sender
+	// Metrics, when nil, are made on a registry of their own.
+	Metrics *metrics.Metrics
+}
+
+// Handler is the complete HTTP handler, with its routes.
+type Handler struct {
+	http.Handler
+	// Mux lists and names the routes served.
+	Mux *httpx.Mux
 }
 
 // New returns the complete HTTP handler. The API token must be resolved
 // already (see APIToken).
-func New(d Deps, apiToken string) http.Handler {
+func New(d Deps, apiToken string) *Handler {
 	c := d.Config
 	log := d.Log
 	if log == nil {
@@ -50,15 +68,50 @@ func New(d Deps, apiToken string) http.Handler {
 	us := NewUsers(d)
 	guard := httpx.NewTokenGuard(apiToken).Wrap
 
-	mux := http.NewServeMux()
-	(&rlmrest.Handler{AAA: svc, Store: d.Store, AuthorizeReject: c.AuthorizeReject, SendCredentials: c.SendCredentials, TimeZone: c.TimeZone, Log: log}).
+	m := d.Metrics
+	if m == nil {
+		m = metrics.New(prometheus.NewRegistry())
+	}
+	if src, ok := d.Store.(metrics.DBStatsSource); ok {
+		if err := m.WatchDB(src); err != nil {
+			log.Warn("database pool metrics are off", "error", err)
+		}
+	}
+	var observer rlmrest.Observer = m
+	if c.Metrics == "off" {
+		observer = nil
+	}
+	if svc.Credentials != nil && observer != nil {
+		svc.Credentials.Observe = func(hit bool) { m.CacheResult("credentials", hit) }
+	}
+
+	mux := httpx.NewMux()
+	(&rlmrest.Handler{AAA: svc, Store: d.Store, AuthorizeReject: c.AuthorizeReject, SendCredentials: c.SendCredentials, TimeZone: c.TimeZone, Log: log, Observer: observer}).
 		Register(mux, guard)
 	(&api.Handler{AAA: svc, Users: us, Store: d.Store, TimeZone: c.TimeZone, Log: log}).Register(mux, guard)
+	(&adminapi.Handler{Service: admin.New(d.Store, us), Store: d.Store, TokenLifetime: c.AdminTokenLifetime,
+		Iterations: c.PasswordIterations, TimeZone: c.TimeZone, Now: now, Log: log}).Register(mux)
 	mux.HandleFunc("GET /healthz", health(d.Store))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	switch c.Metrics {
+	case "off":
+	case "token":
+		mux.Handle("/metrics", guard(rlmrest.Methods{http.MethodGet: m.Handler().ServeHTTP}))
+	default:
+		mux.Handle("/metrics", rlmrest.Methods{http.MethodGet: m.Handler().ServeHTTP})
+	}
+	mux.Handle(openapi.DocumentPath, rlmrest.Methods{http.MethodGet: openapi.ServeDocument})
+	rlmrest.Route(mux, openapi.PagePath, rlmrest.Methods{http.MethodGet: openapi.ServePage})
+	mux.NotFound(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.Detail(w, http.StatusNotFound, "Not found.")
-	})
-	return httpx.Logging(log, httpx.Recover(mux))
+	}))
+
+	var h http.Handler = httpx.Recover(mux)
+	if c.Metrics != "off" {
+		// Between Logging, which copies the request, and the mux, which
+		// sets r.Pattern on the request it is handed.
+		h = m.Middleware(mux, h)
+	}
+	return &Handler{Handler: httpx.Logging(log, h), Mux: mux}
 }
 
 // NewAAA builds the authorize/accounting service from the configuration.
@@ -67,8 +120,17 @@ func NewAAA(d Deps) *aaa.Service {
 	return &aaa.Service{
 		Store: d.Store, Now: d.Now, Log: d.Log,
 		DisposableRadiusToken: c.DisposableRadiusToken, AccountingAutoGroup: c.AccountingAutoGroup,
-		Counters: Counters(c),
+		Counters: Counters(c), Credentials: CredentialCache(c, d.Now),
 	}
+}
+
+// CredentialCache returns the opt-in cache of verified passwords, or nil
+// when the configuration leaves it off.
+func CredentialCache(c *config.Config, now func() time.Time) *credcache.Cache {
+	if c.CredentialCacheTTL <= 0 {
+		return nil
+	}
+	return credcache.New(c.CredentialCacheTTL, c.CredentialCacheSize, now)
 }
 
 // Counters returns the counter settings of the configuration.

@@ -296,6 +296,8 @@ type Tokens struct {
 // Store is implemented by every database backend. Methods take ctx first and
 // return ErrNotFound / ErrAlreadyExists (wrapped) at the boundary.
 type Store interface {
+	AdminTokenStore
+	AdminStore
 
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error

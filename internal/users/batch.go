@@ -41,6 +41,10 @@ type BatchRequest struct {
 	ExpirationDate *time.Time
 	// PDFTitle is the title of the credentials PDF ("" for the default).
 	PDFTitle string
+	// Progress, when set, is called as passwords are hashed (the slow
+	// part): done of total users, from several goroutines, in order of
+	// done. It is not called when no password needs hashing.
+	Progress func(done, total int)
 }
 
 // BatchResult is a created batch with its users, in creation order.
@@ -156,7 +160,7 @@ func (s *Service) csvUsers(ctx context.Context, req BatchRequest) ([]store.User,
 			emails = append(emails, r.Email)
 		}
 	}
-	if err := s.hashAll(ctx, us, cleartext); err != nil {
+	if err := s.hashAll(ctx, us, cleartext, req.Progress); err != nil {
 		return nil, nil, nil, err
 	}
 	return us, creds, emails, nil
@@ -208,7 +212,7 @@ func (s *Service) prefixUsers(ctx context.Context, req BatchRequest) ([]store.Us
 		cleartext[i] = pw
 		creds[i] = batch.Credential{Username: us[i].Username, Password: pw}
 	}
-	if err := s.hashAll(ctx, us, cleartext); err != nil {
+	if err := s.hashAll(ctx, us, cleartext, req.Progress); err != nil {
 		return nil, nil, err
 	}
 	return us, creds, nil
@@ -216,8 +220,9 @@ func (s *Service) prefixUsers(ctx context.Context, req BatchRequest) ([]store.Us
 
 // hashAll hashes the cleartext passwords on every core: PBKDF2 with 260000
 // iterations costs tens of milliseconds per user. Batch users join the
-// default group, so its NT-hash opt-in applies to them.
-func (s *Service) hashAll(ctx context.Context, us []store.User, cleartext []string) error {
+// default group, so its NT-hash opt-in applies to them. progress, when not
+// nil, hears of each hashed password.
+func (s *Service) hashAll(ctx context.Context, us []store.User, cleartext []string, progress func(done, total int)) error {
 	groups, err := s.defaultGroupNames(ctx)
 	if err != nil {
 		return err
@@ -226,7 +231,17 @@ func (s *Service) hashAll(ctx context.Context, us []store.User, cleartext []stri
 	if err != nil {
 		return err
 	}
-	var wg sync.WaitGroup
+	total := 0
+	for i := range us {
+		if cleartext[i] != "" {
+			total++
+		}
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done int
+	)
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
@@ -236,6 +251,12 @@ func (s *Service) hashAll(ctx context.Context, us []store.User, cleartext []stri
 				us[i].Password = s.Hash(cleartext[i])
 				if want {
 					us[i].NTHash = password.NTHash(cleartext[i])
+				}
+				if progress != nil {
+					mu.Lock()
+					done++
+					progress(done, total)
+					mu.Unlock()
 				}
 			}
 		}()

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/goradius/goradius/internal/admin"
+	"github.com/goradius/goradius/internal/store"
+)
+
+func runToken(env *Env, args []string) error {
+	return runSubcommands(env, "token", "Radius user tokens: a token works as the user's password once (or always with\n"+
+		"--disposable-radius-token=false), e.g. for a captive portal that logs the user in.", []subcommand{
+		{"list", "list [--user NAME] [--json]", tokenList},
+		{"show", "show USER [--json]", tokenShow},
+		{"create", "create USER [--json]   (replaces the user's token)", tokenCreate},
+		{"delete", "delete USER", tokenDelete},
+	}, args)
+}
+
+func tokenList(env *Env, args []string) error {
+	fs := newFlags(env, "token list", "token list [--user NAME] [--json]")
+	user := fs.String("user", "", "only this user's token")
+	asJSON := jsonFlag(fs)
+	pf := addPageFlags(fs, 0)
+	c, pos, err := loadDB(env, fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	return withAdmin(env, c, func(a *admin.Service) error {
+		list, total, err := a.ListTokens(env.Ctx, store.TokenFilter{Username: *user}, *pf.offset, *pf.limit)
+		if err != nil {
+			return explain(err)
+		}
+		if *asJSON {
+			return writeJSON(env.Stdout, list)
+		}
+		t := newTable(env.Stdout, "USERNAME", "KEY", "CREATED")
+		for _, tok := range list {
+			t.row(tok.Username, tok.Key, when(&tok.Created, c.TimeZone))
+		}
+		if err := t.flush(); err != nil {
+			return err
+		}
+		footer(env.Stdout, len(list), total, "token(s)")
+		return nil
+	})
+}
+
+func tokenOne(env *Env, verb string, args []string, fn func(a *admin.Service, user string) (admin.RadiusToken, error)) error {
+	fs := newFlags(env, "token "+verb, "token "+verb+" USER [--json]")
+	asJSON := jsonFlag(fs)
+	c, pos, err := loadDB(env, fs, args)
+	if err != nil {
+		return err
+	}
+	user, err := exactlyOne(pos, "a username")
+	if err != nil {
+		return err
+	}
+	return withAdmin(env, c, func(a *admin.Service) error {
+		tok, err := fn(a, user)
+		if err != nil {
+			return explain(err)
+		}
+		if *asJSON {
+			return writeJSON(env.Stdout, tok)
+		}
+		fmt.Fprintf(env.Stdout, "radius token of %s: %s\n", tok.Username, tok.Key)
+		return nil
+	})
+}
+
+func tokenShow(env *Env, args []string) error {
+	return tokenOne(env, "show", args, func(a *admin.Service, user string) (admin.RadiusToken, error) {
+		return a.Token(env.Ctx, user)
+	})
+}
+
+func tokenCreate(env *Env, args []string) error {
+	return tokenOne(env, "create", args, func(a *admin.Service, user string) (admin.RadiusToken, error) {
+		return a.CreateToken(env.Ctx, user)
+	})
+}
+
+func tokenDelete(env *Env, args []string) error {
+	fs := newFlags(env, "token delete", "token delete USER")
+	c, pos, err := loadDB(env, fs, args)
+	if err != nil {
+		return err
+	}
+	user, err := exactlyOne(pos, "a username")
+	if err != nil {
+		return err
+	}
+	return withAdmin(env, c, func(a *admin.Service) error {
+		if err := a.DeleteToken(env.Ctx, user); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(env.Stdout, "radius token of %s deleted\n", user)
+		return nil
+	})
+}
