@@ -45,6 +45,9 @@ type Store struct {
 	// group batches accounting writes into shared commits (SQLite and
 	// PostgreSQL).
 	group *groupWriter
+	// tokens batches radius token deletes into shared commits (SQLite
+	// and PostgreSQL).
+	tokens *tokenConsumer
 	// lists remembers recent accounting lists (see ListAccounting).
 	lists acctLists
 	// rebound remembers queries with the dialect's bind variables.
@@ -75,6 +78,9 @@ func newStore(d *dialect, writer, reader *sql.DB, opts Options) *Store {
 	if d.acctWrite == acctUpdateThenInsert {
 		s.group = newGroupWriter(s)
 	}
+	if d != mysqlDialect {
+		s.tokens = newTokenConsumer(s)
+	}
 	return s
 }
 
@@ -96,6 +102,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the database.
 func (s *Store) Close() error {
+	if s.tokens != nil {
+		s.tokens.close()
+	}
 	if s.group != nil {
 		s.group.close()
 	}

@@ -56,6 +56,14 @@ func (s *Store) ConsumeRadiusToken(ctx context.Context, userID int64, key string
 	if !plausibleKey(key) {
 		return false, nil
 	}
+	if s.tokens != nil {
+		return s.tokens.consume(ctx, userID, key)
+	}
+	return s.consumeAlone(ctx, userID, key)
+}
+
+// consumeAlone deletes one token in its own statement.
+func (s *Store) consumeAlone(ctx context.Context, userID int64, key string) (bool, error) {
 	res, err := s.writer.ExecContext(ctx, s.q(qConsumeRadiusToken), userID, key)
 	if err != nil {
 		return false, fmt.Errorf("consume radius token: %w", err)
