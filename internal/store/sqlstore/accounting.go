@@ -322,9 +322,13 @@ func (s *Store) acctWhere(f store.AcctFilter) (string, []any) {
 // forgets them at once (acctLists.changed); writes by other processes
 // (the CLI, another goradius on the same database) show within listTTL:
 // until then a page lacks rows deleted since and shows the current values
-// of rows changed since. A filter matching more than maxListIDs rows keeps
-// only its count, and its pages read their ids through the index
-// (a deferred join) before fetching the rows.
+// of rows changed since.
+//
+// A filter matching more than maxListIDs rows keeps only its count, and its
+// pages read their ids through the index (a deferred join) before fetching
+// the rows. So does a filter whose ids were forgotten by a write before
+// any second use: under steady accounting writes, reading every id for
+// each list would only make garbage.
 const (
 	listTTL = time.Second
 	// maxCachedListIDs bounds the ids kept for all filters (3.2 MB).
@@ -347,16 +351,18 @@ type acctLists struct {
 	nIDs    int // ids held by entries
 }
 
-// acctList is one filter's rows: ids in list order, or only their count
-// when there are more than maxListIDs (big).
+// acctList is one filter's rows: their count, and their ids in list order
+// when kept.
 type acctList struct {
 	gen   uint64
 	read  time.Time
 	ready chan struct{} // closed once the fields below are set
+	kept  bool
 	ids   []int64
-	big   bool
+	big   bool // more than maxListIDs rows
 	count int
 	err   error
+	uses  atomic.Int32 // callers served after the one who read it
 }
 
 // changed forgets every list: radacct has been written.
@@ -373,6 +379,7 @@ func (s *Store) acctList(ctx context.Context, f store.AcctFilter) (*acctList, er
 	e := l.entries[key]
 	if e != nil && e.gen == gen && (!isClosed(e.ready) || time.Since(e.read) < listTTL) {
 		l.mu.Unlock()
+		e.uses.Add(1)
 		select {
 		case <-e.ready:
 		case <-ctx.Done():
@@ -380,7 +387,9 @@ func (s *Store) acctList(ctx context.Context, f store.AcctFilter) (*acctList, er
 		}
 		return e, e.err
 	}
-	wasBig := e != nil && isClosed(e.ready) && e.big
+	// Keep the ids unless the filter has too many, or its last ids were
+	// never used twice.
+	keep := e == nil || !isClosed(e.ready) || (!e.big && e.uses.Load() > 0)
 	if e != nil && isClosed(e.ready) {
 		l.nIDs -= len(e.ids)
 	}
@@ -393,7 +402,7 @@ func (s *Store) acctList(ctx context.Context, f store.AcctFilter) (*acctList, er
 
 	// The read outlives a caller who gives up: others may be waiting.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listBuildTimeout)
-	s.readAcctList(rctx, f, e, wasBig)
+	s.readAcctList(rctx, f, e, keep)
 	cancel()
 
 	l.mu.Lock()
@@ -418,20 +427,21 @@ func (s *Store) acctList(ctx context.Context, f store.AcctFilter) (*acctList, er
 	return e, e.err
 }
 
-// readAcctList fills e: f's ids in list order, or, when there are more than
-// maxListIDs (or there were last time: wasBig), only their count.
-func (s *Store) readAcctList(ctx context.Context, f store.AcctFilter, e *acctList, wasBig bool) {
-	if !wasBig {
+// readAcctList fills e: f's count and, when keep is set and there are at
+// most maxListIDs, its ids in list order.
+func (s *Store) readAcctList(ctx context.Context, f store.AcctFilter, e *acctList, keep bool) {
+	if keep {
 		query, args := s.acctIDsQuery(f, maxListIDs+1)
 		e.ids, e.err = s.queryIDs(ctx, query, args...)
 		if e.err != nil || len(e.ids) <= maxListIDs {
-			e.count = len(e.ids)
+			e.kept, e.count = e.err == nil, len(e.ids)
 			return
 		}
+		e.ids = nil
 	}
 	where, args := s.acctWhere(f)
-	e.ids, e.big = nil, true
 	e.err = s.reader.QueryRowContext(ctx, s.q("SELECT count(*) FROM radacct"+where), args...).Scan(&e.count)
+	e.big = e.count > maxListIDs
 }
 
 // acctIDsQuery returns the statement that reads the ids of f's first limit
@@ -503,7 +513,7 @@ func (s *Store) ListAccounting(ctx context.Context, f store.AcctFilter, offset, 
 		return nil, fmt.Errorf("list accounting: %w", err)
 	}
 	var sessions []store.AcctSession
-	if l.big {
+	if !l.kept {
 		sessions, err = s.acctPage(ctx, f, offset, limit)
 	} else {
 		sessions, err = s.acctSessions(ctx, l.ids[min(offset, len(l.ids)):min(offset+limit, len(l.ids))])
