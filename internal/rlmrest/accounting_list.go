@@ -3,18 +3,11 @@ package rlmrest
 import (
 	"net/http"
 	"net/url"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/goradius/goradius/internal/httpx"
 	"github.com/goradius/goradius/internal/store"
-)
-
-const (
-	defaultPageSize = 10
-	maxPageSize     = 100
 )
 
 // acctItem is one session in the list, keys in django-freeradius's order.
@@ -83,22 +76,22 @@ func (h *Handler) listAccounting(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteFieldErrors(w, e)
 		return
 	}
-	size := pageSize(q.Get("page_size"))
+	req, ok := httpx.ParsePage(q)
+	if !ok {
+		httpx.Detail(w, http.StatusNotFound, httpx.MsgInvalidPage)
+		return
+	}
 	total, err := h.Store.CountAccounting(r.Context(), f)
 	if err != nil {
 		httpx.ServerError(w, r, err)
 		return
 	}
-	pages := (total + size - 1) / size
-	if pages == 0 {
-		pages = 1 // an empty first page is still a page
-	}
-	page, ok := pageNumber(lastValue(q, "page"), pages)
+	page, ok := req.Resolve(total)
 	if !ok {
-		httpx.Detail(w, http.StatusNotFound, "Invalid page.")
+		httpx.Detail(w, http.StatusNotFound, httpx.MsgInvalidPage)
 		return
 	}
-	rows, err := h.Store.ListAccounting(r.Context(), f, (page-1)*size, size)
+	rows, err := h.Store.ListAccounting(r.Context(), f, (page-1)*req.Size, req.Size)
 	if err != nil {
 		httpx.ServerError(w, r, err)
 		return
@@ -107,9 +100,7 @@ func (h *Handler) listAccounting(w http.ResponseWriter, r *http.Request) {
 	for i := range rows {
 		items[i] = h.item(&rows[i])
 	}
-	if link := linkHeader(r, page, pages); link != "" {
-		w.Header().Set("Link", link)
-	}
+	httpx.SetLinkHeader(w, r, page, req.Pages(total))
 	httpx.JSON(w, http.StatusOK, items)
 }
 
@@ -164,78 +155,6 @@ func (h *Handler) parseFilter(q url.Values) (store.AcctFilter, *httpx.FieldError
 	return f, nil
 }
 
-func pageSize(s string) int {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n <= 0 {
-		return defaultPageSize
-	}
-	if n > maxPageSize {
-		return maxPageSize
-	}
-	return n
-}
 
-// pageNumber parses the page parameter: 1-based, or "last".
-func pageNumber(s string, pages int) (int, bool) {
-	if s == "" {
-		return 1, true
-	}
-	if s == "last" {
-		return pages, true
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > pages {
-		return 0, false
-	}
-	return n, true
-}
 
-// linkHeader builds the rel first, prev, next and last links, in that
-// order: first and prev only when there is a previous page, next and last
-// only when there is a next one.
-func linkHeader(r *http.Request, page, pages int) string {
-	var parts []string
-	if page > 1 {
-		parts = append(parts, `<`+pageURL(r, 1)+`>; rel="first"`, `<`+pageURL(r, page-1)+`>; rel="prev"`)
-	}
-	if page < pages {
-		parts = append(parts, `<`+pageURL(r, page+1)+`>; rel="next"`, `<`+pageURL(r, pages)+`>; rel="last"`)
-	}
-	return strings.Join(parts, ", ")
-}
 
-// pageURL is the request's absolute URL with page replaced (dropped for
-// page 1) and the query sorted by name, form-encoded.
-func pageURL(r *http.Request, page int) string {
-	q := r.URL.Query()
-	if page == 1 {
-		q.Del("page")
-	} else {
-		q.Set("page", strconv.Itoa(page))
-	}
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range q[k] {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(url.QueryEscape(k))
-			b.WriteByte('=')
-			b.WriteString(url.QueryEscape(v))
-		}
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	u := scheme + "://" + r.Host + r.URL.Path
-	if b.Len() > 0 {
-		u += "?" + b.String()
-	}
-	return u
-}
