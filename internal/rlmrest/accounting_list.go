@@ -154,7 +154,3 @@ func (h *Handler) parseFilter(q url.Values) (store.AcctFilter, *httpx.FieldError
 	}
 	return f, nil
 }
-
-
-
-
