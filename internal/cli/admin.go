@@ -49,25 +49,13 @@ type subcommand struct {
 // runSubcommands dispatches to one of subs, or prints the resource's help
 // (listing every subcommand) for help, -h, --help or no argument.
 func runSubcommands(env *Env, resource, intro string, subs []subcommand, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	return dispatch(env, subs, args, func() {
 		fmt.Fprintf(env.Stdout, "Usage: goradius %s SUBCOMMAND [flags]\n\n%s\n\nSubcommands:\n", resource, intro)
 		for _, s := range subs {
 			fmt.Fprintf(env.Stdout, "  %s %s\n", resource, s.synopsis)
 		}
 		fmt.Fprintf(env.Stdout, "\nRun 'goradius %s SUBCOMMAND --help' for its flags. Lists print a table, or JSON with --json.\n", resource)
-		if len(args) == 0 {
-			return usagef("a subcommand is needed")
-		}
-		return nil
-	}
-	names := make([]string, len(subs))
-	for i, s := range subs {
-		if s.name == args[0] {
-			return s.run(env, args[1:])
-		}
-		names[i] = s.name
-	}
-	return usagef("unknown subcommand %q (%s)", args[0], strings.Join(names, ", "))
+	})
 }
 
 // jsonFlag adds --json.
@@ -95,6 +83,8 @@ func writeJSON(w io.Writer, v any) error {
 // table writes aligned columns.
 type table struct {
 	tw *tabwriter.Writer
+	// keepEmpty prints empty cells as they are, not as "-".
+	keepEmpty bool
 }
 
 func newTable(w io.Writer, headers ...string) *table {
@@ -105,7 +95,7 @@ func newTable(w io.Writer, headers ...string) *table {
 
 func (t *table) row(cells ...string) {
 	for i, c := range cells {
-		if c == "" {
+		if c == "" && !t.keepEmpty {
 			cells[i] = "-"
 		}
 	}
@@ -301,13 +291,5 @@ func loadDBWithout(env *Env, fs *flag.FlagSet, args []string, names ...string) (
 		fs.Var(f.Value, f.Name, f.Usage)
 		fs.Lookup(f.Name).DefValue = f.DefValue
 	})
-	pos, err := parse(fs, args)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := l.Load(env.Getenv)
-	if err != nil {
-		return nil, nil, usageError{err.Error()}
-	}
-	return c, pos, nil
+	return loadFlags(env, fs, l, args)
 }

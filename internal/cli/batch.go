@@ -39,30 +39,18 @@ func batchList(env *Env, args []string) error {
 	strategy := fs.String("strategy", "", "only csv or prefix batches")
 	asJSON := jsonFlag(fs)
 	pf := addPageFlags(fs, 0)
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
 		return err
 	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		list, total, err := a.ListBatches(env.Ctx, store.BatchFilter{Search: *search, Strategy: *strategy}, *pf.offset, *pf.limit)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, list)
-		}
-		t := newTable(env.Stdout, "ID", "NAME", "STRATEGY", "USERS", "EXPIRES", "CREATED")
-		for _, b := range list {
-			t.row(b.ID, b.Name, b.Strategy, fmt.Sprint(b.UserCount), strOr(b.ExpirationDate), when(&b.Created, c.TimeZone))
-		}
-		if err := t.flush(); err != nil {
-			return err
-		}
-		footer(env.Stdout, len(list), total, "batch(es), newest first")
-		return nil
+	return showList(env, c, *asJSON, func(a *admin.Service) ([]admin.Batch, int, error) {
+		return a.ListBatches(env.Ctx, store.BatchFilter{Search: *search, Strategy: *strategy}, *pf.offset, *pf.limit)
+	}, listTable[admin.Batch]{
+		headers: []string{"ID", "NAME", "STRATEGY", "USERS", "EXPIRES", "CREATED"},
+		row: func(b admin.Batch) []string {
+			return []string{b.ID, b.Name, b.Strategy, fmt.Sprint(b.UserCount), strOr(b.ExpirationDate), when(&b.Created, c.TimeZone)}
+		},
+		what: "batch(es), newest first",
 	})
 }
 
@@ -89,11 +77,7 @@ func printBatch(env *Env, b admin.Batch, asJSON bool) error {
 func batchShow(env *Env, args []string) error {
 	fs := newFlags(env, "batch show", "batch show ID|NAME [--json]")
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "a batch id or name")
+	c, arg, err := loadDBArg(env, fs, args, one("a batch id or name"))
 	if err != nil {
 		return err
 	}
@@ -154,11 +138,7 @@ func batchImport(env *Env, args []string) error {
 		"creates none and says which line). On a terminal, a progress bar shows the passwords\n"+
 		"being hashed.")
 	bf := addBatchFlags(fs, "name of the batch (unique; required)")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	file, err := exactlyOne(pos, "a CSV file")
+	c, file, err := loadDBArg(env, fs, args, one("a CSV file"))
 	if err != nil {
 		return err
 	}
@@ -179,11 +159,7 @@ func batchImport(env *Env, args []string) error {
 		if err != nil {
 			return explain(err)
 		}
-		if *bf.asJSON {
-			return writeJSON(env.Stdout, b)
-		}
-		fmt.Fprintf(env.Stdout, "created batch %s (id %s) with %d user(s) from %s\n", b.Name, b.ID, b.UserCount, in.CSVName)
-		return nil
+		return printOrJSON(env.Stdout, *bf.asJSON, b, "created batch %s (id %s) with %d user(s) from %s", b.Name, b.ID, b.UserCount, in.CSVName)
 	})
 }
 
@@ -195,11 +171,8 @@ func batchGenerate(env *Env, args []string) error {
 	count := fs.Int("count", 0, fmt.Sprintf("number of users, 1 to %d (required)", users.MaxPrefixUsers))
 	pdf := fs.String("pdf", "", "write the credentials PDF to FILE as well (- for standard output)")
 	bf := addBatchFlags(fs, "name of the batch (unique; default: PREFIX-DATE-TIME)")
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	if *prefix == "" || *count < 1 {
@@ -276,11 +249,7 @@ func batchDownload(env *Env, args []string) error {
 	fs := newFlags(env, "batch download", "batch download ID|NAME (--pdf FILE | --csv FILE)")
 	pdf := fs.String("pdf", "", "write the credentials PDF of a prefix batch to FILE (- for standard output)")
 	csv := fs.String("csv", "", "write the uploaded CSV of an imported batch to FILE (- for standard output)")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "a batch id or name")
+	c, arg, err := loadDBArg(env, fs, args, one("a batch id or name"))
 	if err != nil {
 		return err
 	}
@@ -310,11 +279,7 @@ func batchDownload(env *Env, args []string) error {
 
 func batchExpire(env *Env, args []string) error {
 	fs := newFlags(env, "batch expire", "batch expire ID|NAME")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "a batch id or name")
+	c, arg, err := loadDBArg(env, fs, args, one("a batch id or name"))
 	if err != nil {
 		return err
 	}
@@ -330,11 +295,7 @@ func batchExpire(env *Env, args []string) error {
 
 func batchDelete(env *Env, args []string) error {
 	fs := newFlags(env, "batch delete", "batch delete ID|NAME")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "a batch id or name")
+	c, arg, err := loadDBArg(env, fs, args, one("a batch id or name"))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/goradius/goradius/internal/admin"
+	"github.com/goradius/goradius/internal/config"
 	"github.com/goradius/goradius/internal/store"
 )
 
@@ -107,35 +108,26 @@ func itemList(env *Env, k itemKind, args []string) error {
 		return usagef("one username or group name only (got %q)", strings.Join(pos, " "))
 	}
 	t := k.table(*group)
-	return withAdmin(env, c, func(a *admin.Service) error {
-		list, total, err := a.ListItems(env.Ctx, t, store.ItemFilter{Name: name, Attribute: *attr}, *pf.offset, *pf.limit)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, list)
-		}
-		owner := "USERNAME"
-		if *group {
-			owner = "GROUP"
-		}
-		headers := []string{"ID", owner, "ATTRIBUTE", "OP", "VALUE"}
-		if t == store.RadCheck {
-			headers = append(headers, "ACTIVE", "VALID-UNTIL", "NOTES")
-		}
-		tab := newTable(env.Stdout, headers...)
-		for _, it := range list {
+	owner := "USERNAME"
+	if *group {
+		owner = "GROUP"
+	}
+	headers := []string{"ID", owner, "ATTRIBUTE", "OP", "VALUE"}
+	if t == store.RadCheck {
+		headers = append(headers, "ACTIVE", "VALID-UNTIL", "NOTES")
+	}
+	return showList(env, c, *asJSON, func(a *admin.Service) ([]admin.Item, int, error) {
+		return a.ListItems(env.Ctx, t, store.ItemFilter{Name: name, Attribute: *attr}, *pf.offset, *pf.limit)
+	}, listTable[admin.Item]{
+		headers: headers,
+		row: func(it admin.Item) []string {
 			cells := []string{fmt.Sprint(it.ID), it.Username + it.Groupname, it.Attribute, it.Op, it.Value}
 			if t == store.RadCheck {
 				cells = append(cells, yesNo(it.IsActive != nil && *it.IsActive), when(it.ValidUntil, c.TimeZone), it.Notes)
 			}
-			tab.row(cells...)
-		}
-		if err := tab.flush(); err != nil {
-			return err
-		}
-		footer(env.Stdout, len(list), total, string(t)+" item(s)")
-		return nil
+			return cells
+		},
+		what: string(t) + " item(s)",
 	})
 }
 
@@ -177,6 +169,18 @@ func (e *itemExtraFlags) apply(in *admin.ItemInput, group bool, loc *time.Locati
 	return nil
 }
 
+// saveItem runs save (a create or an update) on an item of t and prints
+// the item: "VERB TABLE item ID of NAME: Attr:=Value", or JSON.
+func saveItem(env *Env, c *config.Config, asJSON bool, verb string, t store.ItemTable, save func(a *admin.Service) (admin.Item, error)) error {
+	return withAdmin(env, c, func(a *admin.Service) error {
+		it, err := save(a)
+		if err != nil {
+			return explain(err)
+		}
+		return printOrJSON(env.Stdout, asJSON, it, "%s %s item %d of %s: %s%s%s", verb, t, it.ID, it.Username+it.Groupname, it.Attribute, it.Op, it.Value)
+	})
+}
+
 func itemAdd(env *Env, k itemKind, args []string) error {
 	fs := newFlags(env, k.name+" add", k.name+" add NAME 'Attribute:=Value' [--group]")
 	group := groupFlag(fs, k)
@@ -206,16 +210,8 @@ func itemAdd(env *Env, k itemKind, args []string) error {
 		return err
 	}
 	t := k.table(*group)
-	return withAdmin(env, c, func(a *admin.Service) error {
-		it, err := a.CreateItem(env.Ctx, t, in)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, it)
-		}
-		fmt.Fprintf(env.Stdout, "added %s item %d of %s: %s%s%s\n", t, it.ID, it.Username+it.Groupname, it.Attribute, it.Op, it.Value)
-		return nil
+	return saveItem(env, c, *asJSON, "added", t, func(a *admin.Service) (admin.Item, error) {
+		return a.CreateItem(env.Ctx, t, in)
 	})
 }
 
@@ -230,15 +226,7 @@ func itemSet(env *Env, k itemKind, args []string) error {
 	var extra itemExtraFlags
 	addItemExtraFlags(fs, k, &extra, true)
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "an item id")
-	if err != nil {
-		return err
-	}
-	id, err := parseID(arg, "the item id")
+	c, id, err := loadDBID(env, fs, args, "an item id", "the item id")
 	if err != nil {
 		return err
 	}
@@ -247,31 +235,15 @@ func itemSet(env *Env, k itemKind, args []string) error {
 		return err
 	}
 	t := k.table(*group)
-	return withAdmin(env, c, func(a *admin.Service) error {
-		it, err := a.UpdateItem(env.Ctx, t, id, in)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, it)
-		}
-		fmt.Fprintf(env.Stdout, "updated %s item %d of %s: %s%s%s\n", t, it.ID, it.Username+it.Groupname, it.Attribute, it.Op, it.Value)
-		return nil
+	return saveItem(env, c, *asJSON, "updated", t, func(a *admin.Service) (admin.Item, error) {
+		return a.UpdateItem(env.Ctx, t, id, in)
 	})
 }
 
 func itemDelete(env *Env, k itemKind, args []string) error {
 	fs := newFlags(env, k.name+" delete", k.name+" delete ID [--group]")
 	group := groupFlag(fs, k)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "an item id")
-	if err != nil {
-		return err
-	}
-	id, err := parseID(arg, "the item id")
+	c, id, err := loadDBID(env, fs, args, "an item id", "the item id")
 	if err != nil {
 		return err
 	}

@@ -300,14 +300,5 @@ func scrub(err error, dbURL string) error {
 
 // loadDB parses a database command's flags and loads its configuration.
 func loadDB(env *Env, fs *flag.FlagSet, args []string) (*config.Config, []string, error) {
-	l := config.Register(fs, config.DBOptions)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := l.Load(env.Getenv)
-	if err != nil {
-		return nil, nil, usageError{err.Error()}
-	}
-	return c, pos, nil
+	return loadFlags(env, fs, config.Register(fs, config.DBOptions), args)
 }

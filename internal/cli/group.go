@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 
 	"github.com/goradius/goradius/internal/admin"
+	"github.com/goradius/goradius/internal/config"
 	"github.com/goradius/goradius/internal/store"
 )
 
@@ -30,30 +32,18 @@ func groupList(env *Env, args []string) error {
 	search := fs.String("search", "", "only groups whose name or description contains TEXT")
 	asJSON := jsonFlag(fs)
 	pf := addPageFlags(fs, 0)
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
 		return err
 	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		list, total, err := a.ListGroups(env.Ctx, store.GroupFilter{Search: *search}, *pf.offset, *pf.limit)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, list)
-		}
-		t := newTable(env.Stdout, "NAME", "DEFAULT", "NT-HASH", "CHECK", "REPLY", "DESCRIPTION")
-		for _, g := range list {
-			t.row(g.Name, yesNo(g.IsDefault), yesNo(g.StoreNTHash), itemsText(g.Check), itemsText(g.Reply), g.Description)
-		}
-		if err := t.flush(); err != nil {
-			return err
-		}
-		footer(env.Stdout, len(list), total, "group(s)")
-		return nil
+	return showList(env, c, *asJSON, func(a *admin.Service) ([]admin.Group, int, error) {
+		return a.ListGroups(env.Ctx, store.GroupFilter{Search: *search}, *pf.offset, *pf.limit)
+	}, listTable[admin.Group]{
+		headers: []string{"NAME", "DEFAULT", "NT-HASH", "CHECK", "REPLY", "DESCRIPTION"},
+		row: func(g admin.Group) []string {
+			return []string{g.Name, yesNo(g.IsDefault), yesNo(g.StoreNTHash), itemsText(g.Check), itemsText(g.Reply), g.Description}
+		},
+		what: "group(s)",
 	})
 }
 
@@ -72,11 +62,7 @@ func itemsText(items []admin.Item) string {
 func groupShow(env *Env, args []string) error {
 	fs := newFlags(env, "group show", "group show NAME [--json]")
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := exactlyOne(pos, "a group name")
+	c, name, err := loadDBArg(env, fs, args, one("a group name"))
 	if err != nil {
 		return err
 	}
@@ -110,6 +96,35 @@ func printGroup(env *Env, g admin.Group, asJSON bool) error {
 	return t.flush()
 }
 
+// loadGroupFlags is loadDBArg for group add and set, whose
+// --store-nt-hash is their own flag, not the setting.
+func loadGroupFlags(env *Env, fs *flag.FlagSet, args []string) (*config.Config, string, error) {
+	c, pos, err := loadDBWithout(env, fs, args, "store-nt-hash")
+	if err != nil {
+		return nil, "", err
+	}
+	name, err := exactlyOne(pos, "a group name")
+	if err != nil {
+		return nil, "", err
+	}
+	return c, name, nil
+}
+
+// saveGroup runs save (a create or an update) and prints the group it
+// returns, after "VERB group NAME" unless asJSON.
+func saveGroup(env *Env, c *config.Config, asJSON bool, verb string, save func(a *admin.Service) (admin.Group, error)) error {
+	return withAdmin(env, c, func(a *admin.Service) error {
+		g, err := save(a)
+		if err != nil {
+			return explain(err)
+		}
+		if !asJSON {
+			fmt.Fprintf(env.Stdout, "%s group %s\n", verb, g.Name)
+		}
+		return printGroup(env, g, asJSON)
+	})
+}
+
 func groupAdd(env *Env, args []string) error {
 	fs := newFlags(env, "group add", "group add NAME [flags]")
 	desc := fs.String("description", "", "what the group is for (at most 64 characters)")
@@ -119,11 +134,7 @@ func groupAdd(env *Env, args []string) error {
 	fs.Var(&checks, "check", "a check item 'Attribute:=Value' (operator := when none; repeat for several), e.g. Max-Daily-Session:=3600")
 	fs.Var(&replies, "reply", "a reply item 'Attribute=Value' (operator = when none; repeat for several)")
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDBWithout(env, fs, args, "store-nt-hash")
-	if err != nil {
-		return err
-	}
-	name, err := exactlyOne(pos, "a group name")
+	c, name, err := loadGroupFlags(env, fs, args)
 	if err != nil {
 		return err
 	}
@@ -141,16 +152,8 @@ func groupAdd(env *Env, args []string) error {
 			*list.dst = append(*list.dst, it)
 		}
 	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		g, err := a.CreateGroup(env.Ctx, in)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, g)
-		}
-		fmt.Fprintf(env.Stdout, "created group %s\n", g.Name)
-		return printGroup(env, g, false)
+	return saveGroup(env, c, *asJSON, "created", func(a *admin.Service) (admin.Group, error) {
+		return a.CreateGroup(env.Ctx, in)
 	})
 }
 
@@ -163,35 +166,19 @@ func groupSet(env *Env, args []string) error {
 	fs.Var(&def, "default", "make it the default group (the flag moves from the old default)")
 	fs.Var(&nt, "store-nt-hash", "keep NT hashes of its members' new passwords: true or false")
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDBWithout(env, fs, args, "store-nt-hash")
-	if err != nil {
-		return err
-	}
-	name, err := exactlyOne(pos, "a group name")
+	c, name, err := loadGroupFlags(env, fs, args)
 	if err != nil {
 		return err
 	}
 	in := admin.GroupInput{Name: newName.ptr(), Description: desc.ptr(), IsDefault: def.ptr(), StoreNTHash: nt.ptr()}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		g, err := a.UpdateGroup(env.Ctx, name, in)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, g)
-		}
-		fmt.Fprintf(env.Stdout, "updated group %s\n", g.Name)
-		return printGroup(env, g, false)
+	return saveGroup(env, c, *asJSON, "updated", func(a *admin.Service) (admin.Group, error) {
+		return a.UpdateGroup(env.Ctx, name, in)
 	})
 }
 
 func groupDelete(env *Env, args []string) error {
 	fs := newFlags(env, "group delete", "group delete NAME")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := exactlyOne(pos, "a group name")
+	c, name, err := loadDBArg(env, fs, args, one("a group name"))
 	if err != nil {
 		return err
 	}

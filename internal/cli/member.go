@@ -25,30 +25,18 @@ func memberList(env *Env, args []string) error {
 	group := fs.String("group", "", "only this group's memberships")
 	asJSON := jsonFlag(fs)
 	pf := addPageFlags(fs, 0)
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
 		return err
 	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		list, total, err := a.ListMemberships(env.Ctx, store.MembershipFilter{Username: *user, Groupname: *group}, *pf.offset, *pf.limit)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, list)
-		}
-		t := newTable(env.Stdout, "ID", "USERNAME", "GROUP", "PRIORITY")
-		for _, m := range list {
-			t.row(fmt.Sprint(m.ID), m.Username, m.Groupname, strconv.Itoa(m.Priority))
-		}
-		if err := t.flush(); err != nil {
-			return err
-		}
-		footer(env.Stdout, len(list), total, "membership(s)")
-		return nil
+	return showList(env, c, *asJSON, func(a *admin.Service) ([]admin.Membership, int, error) {
+		return a.ListMemberships(env.Ctx, store.MembershipFilter{Username: *user, Groupname: *group}, *pf.offset, *pf.limit)
+	}, listTable[admin.Membership]{
+		headers: []string{"ID", "USERNAME", "GROUP", "PRIORITY"},
+		row: func(m admin.Membership) []string {
+			return []string{fmt.Sprint(m.ID), m.Username, m.Groupname, strconv.Itoa(m.Priority)}
+		},
+		what: "membership(s)",
 	})
 }
 
@@ -85,11 +73,7 @@ func memberAdd(env *Env, args []string) error {
 		if err != nil {
 			return explain(err)
 		}
-		if *asJSON {
-			return writeJSON(env.Stdout, m)
-		}
-		fmt.Fprintf(env.Stdout, "%s joined group %s with priority %d (membership %d)\n", m.Username, m.Groupname, m.Priority, m.ID)
-		return nil
+		return printOrJSON(env.Stdout, *asJSON, m, "%s joined group %s with priority %d (membership %d)", m.Username, m.Groupname, m.Priority, m.ID)
 	})
 }
 
@@ -99,15 +83,7 @@ func memberSet(env *Env, args []string) error {
 	fs.Var(&group, "group", "move the membership to this group")
 	fs.Var(&prio, "priority", "the new priority")
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "a membership id")
-	if err != nil {
-		return err
-	}
-	id, err := parseID(arg, "the membership id")
+	c, id, err := loadDBID(env, fs, args, "a membership id", "the membership id")
 	if err != nil {
 		return err
 	}
@@ -120,25 +96,13 @@ func memberSet(env *Env, args []string) error {
 		if err != nil {
 			return explain(err)
 		}
-		if *asJSON {
-			return writeJSON(env.Stdout, m)
-		}
-		fmt.Fprintf(env.Stdout, "membership %d: %s in group %s with priority %d\n", m.ID, m.Username, m.Groupname, m.Priority)
-		return nil
+		return printOrJSON(env.Stdout, *asJSON, m, "membership %d: %s in group %s with priority %d", m.ID, m.Username, m.Groupname, m.Priority)
 	})
 }
 
 func memberDelete(env *Env, args []string) error {
 	fs := newFlags(env, "member delete", "member delete ID")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "a membership id")
-	if err != nil {
-		return err
-	}
-	id, err := parseID(arg, "the membership id")
+	c, id, err := loadDBID(env, fs, args, "a membership id", "the membership id")
 	if err != nil {
 		return err
 	}

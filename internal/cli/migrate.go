@@ -11,12 +11,9 @@ import (
 
 func runMigrate(env *Env, args []string) error {
 	fs := newFlags(env, "migrate", "migrate [--db URL]")
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	s, n, err := openStore(env.Ctx, c, setupLog(env.Stderr, c))
 	if err != nil {
@@ -33,12 +30,9 @@ func runMigrate(env *Env, args []string) error {
 
 func runAPIToken(env *Env, args []string) error {
 	fs := newFlags(env, "api-token", "api-token [--db URL]")
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if c.APIToken != "" {
 		fmt.Fprintln(env.Stdout, c.APIToken)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/goradius/goradius/internal/admin"
+	"github.com/goradius/goradius/internal/config"
 	"github.com/goradius/goradius/internal/store"
 )
 
@@ -72,35 +73,34 @@ func findNAS(env *Env, a *admin.Service, arg string) (admin.NAS, error) {
 	return n, err
 }
 
+// withNAS opens the admin service and runs fn on the NAS arg names.
+func withNAS(env *Env, c *config.Config, arg string, fn func(a *admin.Service, n admin.NAS) error) error {
+	return withAdmin(env, c, func(a *admin.Service) error {
+		n, err := findNAS(env, a, arg)
+		if err != nil {
+			return explain(err)
+		}
+		return fn(a, n)
+	})
+}
+
 func nasList(env *Env, args []string) error {
 	fs := newFlags(env, "nas list", "nas list [--search TEXT] [--json]")
 	search := fs.String("search", "", "only entries whose name, short name or description contains TEXT")
 	asJSON := jsonFlag(fs)
 	pf := addPageFlags(fs, 0)
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
 		return err
 	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		list, total, err := a.ListNAS(env.Ctx, store.NASFilter{Search: *search}, *pf.offset, *pf.limit)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, list)
-		}
-		t := newTable(env.Stdout, "ID", "NAME", "SHORT-NAME", "TYPE", "PORTS", "SERVER", "DESCRIPTION")
-		for _, n := range list {
-			t.row(fmt.Sprint(n.ID), n.Name, n.ShortName, n.Type, intOr(n.Ports), n.Server, n.Description)
-		}
-		if err := t.flush(); err != nil {
-			return err
-		}
-		footer(env.Stdout, len(list), total, "NAS entries")
-		return nil
+	return showList(env, c, *asJSON, func(a *admin.Service) ([]admin.NAS, int, error) {
+		return a.ListNAS(env.Ctx, store.NASFilter{Search: *search}, *pf.offset, *pf.limit)
+	}, listTable[admin.NAS]{
+		headers: []string{"ID", "NAME", "SHORT-NAME", "TYPE", "PORTS", "SERVER", "DESCRIPTION"},
+		row: func(n admin.NAS) []string {
+			return []string{fmt.Sprint(n.ID), n.Name, n.ShortName, n.Type, intOr(n.Ports), n.Server, n.Description}
+		},
+		what: "NAS entries",
 	})
 }
 
@@ -108,31 +108,19 @@ func printNAS(env *Env, n admin.NAS, asJSON bool) error {
 	if asJSON {
 		return writeJSON(env.Stdout, n)
 	}
-	t := newTable(env.Stdout, "FIELD", "VALUE")
-	for _, kv := range [][2]string{{"id", fmt.Sprint(n.ID)}, {"name", n.Name}, {"short name", n.ShortName},
+	return printFields(env.Stdout, [][2]string{{"id", fmt.Sprint(n.ID)}, {"name", n.Name}, {"short name", n.ShortName},
 		{"type", n.Type}, {"ports", intOr(n.Ports)}, {"secret", n.Secret}, {"server", n.Server},
-		{"community", n.Community}, {"description", n.Description}} {
-		t.row(kv[0], kv[1])
-	}
-	return t.flush()
+		{"community", n.Community}, {"description", n.Description}})
 }
 
 func nasShow(env *Env, args []string) error {
 	fs := newFlags(env, "nas show", "nas show NAME|ID [--json]")
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
+	c, arg, err := loadDBArg(env, fs, args, one("a NAS name or id"))
 	if err != nil {
 		return err
 	}
-	arg, err := exactlyOne(pos, "a NAS name or id")
-	if err != nil {
-		return err
-	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		n, err := findNAS(env, a, arg)
-		if err != nil {
-			return explain(err)
-		}
+	return withNAS(env, c, arg, func(a *admin.Service, n admin.NAS) error {
 		return printNAS(env, n, *asJSON)
 	})
 }
@@ -142,11 +130,7 @@ func nasAdd(env *Env, args []string) error {
 	var f nasFlags
 	addNASFlags(fs, &f, false)
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := exactlyOne(pos, "a NAS name (its address, network or host name)")
+	c, name, err := loadDBArg(env, fs, args, one("a NAS name (its address, network or host name)"))
 	if err != nil {
 		return err
 	}
@@ -160,11 +144,7 @@ func nasAdd(env *Env, args []string) error {
 		if err != nil {
 			return explain(err)
 		}
-		if *asJSON {
-			return writeJSON(env.Stdout, n)
-		}
-		fmt.Fprintf(env.Stdout, "added NAS %s (id %d)\n", n.Name, n.ID)
-		return nil
+		return printOrJSON(env.Stdout, *asJSON, n, "added NAS %s (id %d)", n.Name, n.ID)
 	})
 }
 
@@ -173,11 +153,7 @@ func nasSet(env *Env, args []string) error {
 	var f nasFlags
 	addNASFlags(fs, &f, true)
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "a NAS name or id")
+	c, arg, err := loadDBArg(env, fs, args, one("a NAS name or id"))
 	if err != nil {
 		return err
 	}
@@ -185,38 +161,22 @@ func nasSet(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		cur, err := findNAS(env, a, arg)
-		if err != nil {
-			return explain(err)
-		}
+	return withNAS(env, c, arg, func(a *admin.Service, cur admin.NAS) error {
 		n, err := a.UpdateNAS(env.Ctx, cur.ID, in)
 		if err != nil {
 			return explain(err)
 		}
-		if *asJSON {
-			return writeJSON(env.Stdout, n)
-		}
-		fmt.Fprintf(env.Stdout, "updated NAS %s (id %d)\n", n.Name, n.ID)
-		return nil
+		return printOrJSON(env.Stdout, *asJSON, n, "updated NAS %s (id %d)", n.Name, n.ID)
 	})
 }
 
 func nasDelete(env *Env, args []string) error {
 	fs := newFlags(env, "nas delete", "nas delete NAME|ID")
-	c, pos, err := loadDB(env, fs, args)
+	c, arg, err := loadDBArg(env, fs, args, one("a NAS name or id"))
 	if err != nil {
 		return err
 	}
-	arg, err := exactlyOne(pos, "a NAS name or id")
-	if err != nil {
-		return err
-	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		n, err := findNAS(env, a, arg)
-		if err != nil {
-			return explain(err)
-		}
+	return withNAS(env, c, arg, func(a *admin.Service, n admin.NAS) error {
 		if err := a.DeleteNAS(env.Ctx, n.ID); err != nil {
 			return explain(err)
 		}

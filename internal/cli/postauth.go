@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/goradius/goradius/internal/admin"
 	"github.com/goradius/goradius/internal/store"
@@ -27,11 +26,8 @@ func postAuthList(env *Env, args []string) error {
 	until := fs.String("until", "", "only attempts before DATE")
 	asJSON := jsonFlag(fs)
 	pf := addPageFlags(fs, 50)
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	f := store.PostAuthFilter{Username: *user, Reply: *reply, CalledStationID: *called, CallingStationID: *calling}
@@ -41,51 +37,24 @@ func postAuthList(env *Env, args []string) error {
 	case "reject":
 		f.Reply = "Access-Reject"
 	}
-	for _, d := range []struct {
-		flag, v string
-		dst     **time.Time
-	}{{"--from", *from, &f.From}, {"--until", *until, &f.Until}} {
-		if d.v == "" {
-			continue
-		}
-		t, err := parseWhen(d.v, c.TimeZone)
-		if err != nil {
-			return usagef("%s: %v", d.flag, err)
-		}
-		*d.dst = &t
+	if err := parseWhenFlags(c.TimeZone, whenFlag{"--from", *from, &f.From}, whenFlag{"--until", *until, &f.Until}); err != nil {
+		return err
 	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		list, total, err := a.ListPostAuth(env.Ctx, f, *pf.offset, *pf.limit)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, list)
-		}
-		t := newTable(env.Stdout, "ID", "DATE", "USERNAME", "REPLY", "CALLED-STATION", "CALLING-STATION")
-		for _, p := range list {
-			t.row(fmt.Sprint(p.ID), when(&p.Date, c.TimeZone), p.Username, p.Reply, strOr(p.CalledStationID), strOr(p.CallingStationID))
-		}
-		if err := t.flush(); err != nil {
-			return err
-		}
-		footer(env.Stdout, len(list), total, "attempt(s), newest first")
-		return nil
+	return showList(env, c, *asJSON, func(a *admin.Service) ([]admin.PostAuth, int, error) {
+		return a.ListPostAuth(env.Ctx, f, *pf.offset, *pf.limit)
+	}, listTable[admin.PostAuth]{
+		headers: []string{"ID", "DATE", "USERNAME", "REPLY", "CALLED-STATION", "CALLING-STATION"},
+		row: func(p admin.PostAuth) []string {
+			return []string{fmt.Sprint(p.ID), when(&p.Date, c.TimeZone), p.Username, p.Reply, strOr(p.CalledStationID), strOr(p.CallingStationID)}
+		},
+		what: "attempt(s), newest first",
 	})
 }
 
 func postAuthDeleteOld(env *Env, args []string) error {
 	fs := newFlags(env, "postauth delete-old", "postauth delete-old DAYS\n\n"+
 		"Deletes the post-auth rows older than DAYS days (django-freeradius's delete_old_postauth).")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "a number of days")
-	if err != nil {
-		return err
-	}
-	days, err := parseDays(arg, "DAYS")
+	c, days, err := loadDBDays(env, fs, args)
 	if err != nil {
 		return err
 	}

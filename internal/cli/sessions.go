@@ -34,11 +34,8 @@ func sessionList(env *Env, args []string) error {
 	until := fs.String("until", "", "only sessions stopped at or before DATE")
 	asJSON := jsonFlag(fs)
 	pf := addPageFlags(fs, 50)
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	f := store.AcctFilter{Username: *user, CalledStationID: *called, CallingStationID: *calling}
@@ -50,37 +47,18 @@ func sessionList(env *Env, args []string) error {
 	case *closed:
 		f.IsOpen = ptrTo(false)
 	}
-	for _, d := range []struct {
-		flag, v string
-		dst     **time.Time
-	}{{"--from", *from, &f.StartFrom}, {"--until", *until, &f.StopUntil}} {
-		if d.v == "" {
-			continue
-		}
-		t, err := parseWhen(d.v, c.TimeZone)
-		if err != nil {
-			return usagef("%s: %v", d.flag, err)
-		}
-		*d.dst = &t
+	if err := parseWhenFlags(c.TimeZone, whenFlag{"--from", *from, &f.StartFrom}, whenFlag{"--until", *until, &f.StopUntil}); err != nil {
+		return err
 	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		list, total, err := a.ListSessions(env.Ctx, f, *pf.offset, *pf.limit)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, list)
-		}
-		t := newTable(env.Stdout, "ID", "USERNAME", "NAS", "START", "STOP", "SECONDS", "IN", "OUT", "CALLING-STATION", "CAUSE")
-		for _, s := range list {
-			t.row(fmt.Sprint(s.ID), strOr(s.Username), s.NASIPAddress, when(s.StartTime, c.TimeZone), when(s.StopTime, c.TimeZone),
-				intOr(s.SessionTime), intOr(s.InputOctets), intOr(s.OutputOctets), strOr(s.CallingStationID), strOr(s.TerminateCause))
-		}
-		if err := t.flush(); err != nil {
-			return err
-		}
-		footer(env.Stdout, len(list), total, "session(s), newest first")
-		return nil
+	return showList(env, c, *asJSON, func(a *admin.Service) ([]admin.Session, int, error) {
+		return a.ListSessions(env.Ctx, f, *pf.offset, *pf.limit)
+	}, listTable[admin.Session]{
+		headers: []string{"ID", "USERNAME", "NAS", "START", "STOP", "SECONDS", "IN", "OUT", "CALLING-STATION", "CAUSE"},
+		row: func(s admin.Session) []string {
+			return []string{fmt.Sprint(s.ID), strOr(s.Username), s.NASIPAddress, when(s.StartTime, c.TimeZone), when(s.StopTime, c.TimeZone),
+				intOr(s.SessionTime), intOr(s.InputOctets), intOr(s.OutputOctets), strOr(s.CallingStationID), strOr(s.TerminateCause)}
+		},
+		what: "session(s), newest first",
 	})
 }
 
@@ -105,8 +83,7 @@ func printSession(env *Env, s admin.Session, loc *time.Location, asJSON bool) er
 	if asJSON {
 		return writeJSON(env.Stdout, s)
 	}
-	t := newTable(env.Stdout, "FIELD", "VALUE")
-	for _, kv := range [][2]string{
+	return printFields(env.Stdout, [][2]string{
 		{"id", fmt.Sprint(s.ID)}, {"session id", s.SessionID}, {"unique id", s.UniqueID},
 		{"username", strOr(s.Username)}, {"group", strOr(s.Groupname)}, {"NAS", s.NASIPAddress},
 		{"NAS port", strOr(s.NASPortID)}, {"start", when(s.StartTime, loc)}, {"update", when(s.UpdateTime, loc)},
@@ -114,20 +91,13 @@ func printSession(env *Env, s admin.Session, loc *time.Location, asJSON bool) er
 		{"output octets", intOr(s.OutputOctets)}, {"called station", strOr(s.CalledStationID)},
 		{"calling station", strOr(s.CallingStationID)}, {"framed IP", strOr(s.FramedIPAddress)},
 		{"terminate cause", strOr(s.TerminateCause)},
-	} {
-		t.row(kv[0], kv[1])
-	}
-	return t.flush()
+	})
 }
 
 func sessionOne(env *Env, verb string, args []string, fn func(a *admin.Service, s admin.Session) (admin.Session, error)) error {
 	fs := newFlags(env, "session "+verb, "session "+verb+" ID|UNIQUE-ID [--json]")
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "a session id")
+	c, arg, err := loadDBArg(env, fs, args, one("a session id"))
 	if err != nil {
 		return err
 	}
@@ -199,15 +169,7 @@ func sessionDeleteOld(env *Env, args []string) error {
 		"Deletes the sessions that stopped more than DAYS days ago (django-freeradius's\n"+
 		"delete_old_radacct). Open sessions are never deleted. Usage limits that look further\n"+
 		"back than DAYS (monthly, total) lose what those sessions counted.")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	arg, err := exactlyOne(pos, "a number of days")
-	if err != nil {
-		return err
-	}
-	days, err := parseDays(arg, "DAYS")
+	c, days, err := loadDBDays(env, fs, args)
 	if err != nil {
 		return err
 	}

@@ -22,41 +22,25 @@ func tokenList(env *Env, args []string) error {
 	user := fs.String("user", "", "only this user's token")
 	asJSON := jsonFlag(fs)
 	pf := addPageFlags(fs, 0)
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
 		return err
 	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		list, total, err := a.ListTokens(env.Ctx, store.TokenFilter{Username: *user}, *pf.offset, *pf.limit)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, list)
-		}
-		t := newTable(env.Stdout, "USERNAME", "KEY", "CREATED")
-		for _, tok := range list {
-			t.row(tok.Username, tok.Key, when(&tok.Created, c.TimeZone))
-		}
-		if err := t.flush(); err != nil {
-			return err
-		}
-		footer(env.Stdout, len(list), total, "token(s)")
-		return nil
+	return showList(env, c, *asJSON, func(a *admin.Service) ([]admin.RadiusToken, int, error) {
+		return a.ListTokens(env.Ctx, store.TokenFilter{Username: *user}, *pf.offset, *pf.limit)
+	}, listTable[admin.RadiusToken]{
+		headers: []string{"USERNAME", "KEY", "CREATED"},
+		row: func(tok admin.RadiusToken) []string {
+			return []string{tok.Username, tok.Key, when(&tok.Created, c.TimeZone)}
+		},
+		what: "token(s)",
 	})
 }
 
 func tokenOne(env *Env, verb string, args []string, fn func(a *admin.Service, user string) (admin.RadiusToken, error)) error {
 	fs := newFlags(env, "token "+verb, "token "+verb+" USER [--json]")
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	user, err := exactlyOne(pos, "a username")
+	c, user, err := loadDBArg(env, fs, args, one("a username"))
 	if err != nil {
 		return err
 	}
@@ -65,11 +49,7 @@ func tokenOne(env *Env, verb string, args []string, fn func(a *admin.Service, us
 		if err != nil {
 			return explain(err)
 		}
-		if *asJSON {
-			return writeJSON(env.Stdout, tok)
-		}
-		fmt.Fprintf(env.Stdout, "radius token of %s: %s\n", tok.Username, tok.Key)
-		return nil
+		return printOrJSON(env.Stdout, *asJSON, tok, "radius token of %s: %s", tok.Username, tok.Key)
 	})
 }
 
@@ -87,11 +67,7 @@ func tokenCreate(env *Env, args []string) error {
 
 func tokenDelete(env *Env, args []string) error {
 	fs := newFlags(env, "token delete", "token delete USER")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	user, err := exactlyOne(pos, "a username")
+	c, user, err := loadDBArg(env, fs, args, one("a username"))
 	if err != nil {
 		return err
 	}

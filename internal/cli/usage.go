@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/goradius/goradius/internal/aaa"
@@ -12,11 +11,7 @@ import (
 
 func runUsage(env *Env, args []string) error {
 	fs := newFlags(env, "usage", "usage NAME")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName(pos)
+	c, name, err := loadDBArg(env, fs, args, oneName)
 	if err != nil {
 		return err
 	}
@@ -35,8 +30,8 @@ func runUsage(env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s has no time or traffic limit\n", name)
 		return nil
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LIMIT\tPERIOD\tALLOWED\tUSED\tREMAINING\tRESETS")
+	t := newTable(env.Stdout, "LIMIT", "PERIOD", "ALLOWED", "USED", "REMAINING", "RESETS")
+	t.keepEmpty = true
 	for _, l := range limits {
 		f := formatSeconds
 		if l.Counter.Traffic {
@@ -46,9 +41,9 @@ func runUsage(env *Env, args []string) error {
 		if !l.Reset.IsZero() {
 			reset = l.Reset.In(c.TimeZone).Format("2006-01-02 15:04 MST")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Counter.Check, l.Counter.Period, f(l.Value), f(l.Used), f(l.Remaining), reset)
+		t.row(l.Counter.Check, l.Counter.Period.String(), f(l.Value), f(l.Used), f(l.Remaining), reset)
 	}
-	return tw.Flush()
+	return t.flush()
 }
 
 func formatSeconds(n int64) string { return (time.Duration(n) * time.Second).String() }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/goradius/goradius/internal/admin"
@@ -39,36 +38,27 @@ Without a password flag, add and passwd generate a password and print it. Renami
 (set --name) renames its radcheck, radreply, radusergroup and radacct rows in one transaction,
 so its usage limits keep counting. Run 'goradius user SUBCOMMAND --help' for the flags.`
 
+// userCommands are the subcommands of user; their help is userUsage.
+func userCommands() []subcommand {
+	setActive := func(verb string) func(env *Env, args []string) error {
+		return func(env *Env, args []string) error { return userSetActive(env, verb, args) }
+	}
+	return []subcommand{
+		{"add", "", userAdd},
+		{"list", "", userList},
+		{"show", "", userShow},
+		{"set", "", userSet},
+		{"passwd", "", userPasswd},
+		{"disable", "", setActive("disable")},
+		{"enable", "", setActive("enable")},
+		{"delete", "", userDelete},
+		{"deactivate-expired", "", userDeactivateExpired},
+		{"delete-old", "", userDeleteOld},
+	}
+}
+
 func runUser(env *Env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(env.Stdout, "Usage: goradius "+userUsage)
-		if len(args) == 0 {
-			return usagef("a subcommand is needed")
-		}
-		return nil
-	}
-	sub, args := args[0], args[1:]
-	switch sub {
-	case "add":
-		return userAdd(env, args)
-	case "list":
-		return userList(env, args)
-	case "passwd":
-		return userPasswd(env, args)
-	case "disable", "enable":
-		return userSetActive(env, sub, args)
-	case "delete":
-		return userDelete(env, args)
-	case "show":
-		return userShow(env, args)
-	case "set":
-		return userSet(env, args)
-	case "deactivate-expired":
-		return userDeactivateExpired(env, args)
-	case "delete-old":
-		return userDeleteOld(env, args)
-	}
-	return usagef("unknown subcommand %q (add, list, show, set, passwd, disable, enable, delete, deactivate-expired, delete-old)", sub)
+	return dispatch(env, userCommands(), args, func() { fmt.Fprintln(env.Stdout, "Usage: goradius "+userUsage) })
 }
 
 // passwordFlags are the two ways to give a password.
@@ -131,6 +121,41 @@ func oneName(pos []string) (string, error) {
 	return "", usagef("one username only (got %q)", strings.Join(pos, " "))
 }
 
+// loadUserPassword is loadDBArg for user add and passwd: it also reads
+// the password given ("" when none was).
+func loadUserPassword(env *Env, fs *flag.FlagSet, args []string, pf passwordFlags) (*config.Config, string, string, error) {
+	c, name, err := loadDBArg(env, fs, args, oneName)
+	if err != nil {
+		return nil, "", "", err
+	}
+	pw, err := pf.read(env.Stdin)
+	if err != nil {
+		return nil, "", "", err
+	}
+	return c, name, pw, nil
+}
+
+// setPassword gives set the password pw, or one us generates when pw is
+// empty, and prints the message set returns, with the generated password.
+func setPassword(env *Env, us *users.Service, pw string, set func(pw string) (string, error)) error {
+	generated := pw == ""
+	if generated {
+		var err error
+		if pw, err = us.GeneratePassword(); err != nil {
+			return err
+		}
+	}
+	msg, err := set(pw)
+	if err != nil {
+		return err
+	}
+	if generated {
+		msg += "; generated password: " + pw
+	}
+	fmt.Fprintln(env.Stdout, msg)
+	return nil
+}
+
 type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
@@ -146,15 +171,7 @@ func userAdd(env *Env, args []string) error {
 	last := fs.String("last-name", "", "last name")
 	staff := fs.Bool("staff", false, "mark the user as staff (may use the admin API)")
 	expires := fs.String("expires", "", "the user cannot log in from this instant (YYYY-MM-DD [HH:MM], in --time-zone)")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName(pos)
-	if err != nil {
-		return err
-	}
-	pw, err := pf.read(env.Stdin)
+	c, name, pw, err := loadUserPassword(env, fs, args, pf)
 	if err != nil {
 		return err
 	}
@@ -167,23 +184,14 @@ func userAdd(env *Env, args []string) error {
 		in.ExpiresAt = &t
 	}
 	return withAdmin(env, c, func(a *admin.Service) error {
-		generated := pw == ""
-		if generated {
-			if pw, err = a.Users.GeneratePassword(); err != nil {
-				return err
+		return setPassword(env, a.Users, pw, func(pw string) (string, error) {
+			in.Password = &pw
+			u, err := a.CreateUser(env.Ctx, in)
+			if err != nil {
+				return "", explain(err)
 			}
-		}
-		in.Password = &pw
-		u, err := a.CreateUser(env.Ctx, in)
-		if err != nil {
-			return explain(err)
-		}
-		msg := fmt.Sprintf("created user %s (groups: %s)", u.Username, strings.Join(u.Groups, ", "))
-		if generated {
-			msg += "; generated password: " + pw
-		}
-		fmt.Fprintln(env.Stdout, msg)
-		return nil
+			return fmt.Sprintf("created user %s (groups: %s)", u.Username, strings.Join(u.Groups, ", ")), nil
+		})
 	})
 }
 
@@ -197,40 +205,24 @@ func userList(env *Env, args []string) error {
 	batchID := fs.String("batch", "", "only users of this batch (its id)")
 	asJSON := jsonFlag(fs)
 	pg := addPageFlags(fs, 0)
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
 		return err
 	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
 	f := store.UserFilter{Search: *search, Group: *group, IsActive: active.ptr(), IsStaff: staff.ptr(), Batch: *batchID}
-	return withAdmin(env, c, func(a *admin.Service) error {
-		list, total, err := a.ListUsers(env.Ctx, f, *pg.offset, *pg.limit)
-		if err != nil {
-			return explain(err)
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, list)
-		}
-		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "USERNAME\tACTIVE\tEXPIRES\tGROUPS\tEMAIL")
-		for _, u := range list {
+	return showList(env, c, *asJSON, func(a *admin.Service) ([]admin.User, int, error) {
+		return a.ListUsers(env.Ctx, f, *pg.offset, *pg.limit)
+	}, listTable[admin.User]{
+		headers: []string{"USERNAME", "ACTIVE", "EXPIRES", "GROUPS", "EMAIL"},
+		row: func(u admin.User) []string {
 			exp := "-"
 			if u.ExpiresAt != nil {
 				exp = u.ExpiresAt.In(c.TimeZone).Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Username, yesNo(u.IsActive), exp, strings.Join(u.Groups, ","), u.Email)
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-		if len(list) == total {
-			fmt.Fprintf(env.Stdout, "%d user(s)\n", total)
-		} else {
-			fmt.Fprintf(env.Stdout, "%d of %d user(s) (use --offset and --limit for the others)\n", len(list), total)
-		}
-		return nil
+			return []string{u.Username, yesNo(u.IsActive), exp, strings.Join(u.Groups, ","), u.Email}
+		},
+		what:      "user(s)",
+		keepEmpty: true,
 	})
 }
 
@@ -238,27 +230,19 @@ func printUser(env *Env, u admin.User, loc *time.Location, asJSON bool) error {
 	if asJSON {
 		return writeJSON(env.Stdout, u)
 	}
-	t := newTable(env.Stdout, "FIELD", "VALUE")
-	for _, kv := range [][2]string{
+	return printFields(env.Stdout, [][2]string{
 		{"id", fmt.Sprint(u.ID)}, {"username", u.Username}, {"email", u.Email},
 		{"first name", u.FirstName}, {"last name", u.LastName}, {"active", yesNo(u.IsActive)},
 		{"staff", yesNo(u.IsStaff)}, {"usable password", yesNo(u.HasPassword)}, {"NT hash", yesNo(u.HasNTHash)},
 		{"groups", strings.Join(u.Groups, ", ")}, {"expires", when(u.ExpiresAt, loc)},
 		{"joined", when(&u.DateJoined, loc)}, {"last login", when(u.LastLogin, loc)},
-	} {
-		t.row(kv[0], kv[1])
-	}
-	return t.flush()
+	})
 }
 
 func userShow(env *Env, args []string) error {
 	fs := newFlags(env, "user show", "user show NAME [--json]")
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName(pos)
+	c, name, err := loadDBArg(env, fs, args, oneName)
 	if err != nil {
 		return err
 	}
@@ -286,11 +270,7 @@ func userSet(env *Env, args []string) error {
 	fs.Var(&groups, "group", "replace the user's radius groups with these (repeat, lowest priority first)")
 	clearNT := fs.Bool("clear-nt-hash", false, "remove the user's NT hash (MS-CHAP stops working until the next password)")
 	asJSON := jsonFlag(fs)
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName(pos)
+	c, name, err := loadDBArg(env, fs, args, oneName)
 	if err != nil {
 		return err
 	}
@@ -315,11 +295,10 @@ func userSet(env *Env, args []string) error {
 		if err != nil {
 			return notFound(explain(err), name)
 		}
-		if *asJSON {
-			return writeJSON(env.Stdout, u)
+		if !*asJSON {
+			fmt.Fprintf(env.Stdout, "updated user %s\n", u.Username)
 		}
-		fmt.Fprintf(env.Stdout, "updated user %s\n", u.Username)
-		return printUser(env, u, c.TimeZone, false)
+		return printUser(env, u, c.TimeZone, *asJSON)
 	})
 }
 
@@ -327,11 +306,8 @@ func userDeactivateExpired(env *Env, args []string) error {
 	fs := newFlags(env, "user deactivate-expired", "user deactivate-expired\n\n"+
 		"Sets inactive every active user whose expiration has passed (django-freeradius's\n"+
 		"deactivate_expired_users; batch users expire at the end of their batch's expiration date).")
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	return withAdmin(env, c, func(a *admin.Service) error {
@@ -350,11 +326,8 @@ func userDeleteOld(env *Env, args []string) error {
 		"batches whose expiration date did, with all their users (django-freeradius's\n"+
 		"delete_old_users). Their accounting history stays.")
 	months := fs.Int("older-than-months", admin.DefaultDeleteOldUsersMonths, "age of the expiration in months of 30 days")
-	c, pos, err := loadDB(env, fs, args)
+	c, err := loadDBNoArgs(env, fs, args)
 	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
 		return err
 	}
 	return withAdmin(env, c, func(a *admin.Service) error {
@@ -370,44 +343,23 @@ func userDeleteOld(env *Env, args []string) error {
 func userPasswd(env *Env, args []string) error {
 	fs := newFlags(env, "user passwd", "user passwd NAME [--password-stdin | --password P]")
 	pf := addPasswordFlags(fs)
-	c, pos, err := loadDB(env, fs, args)
+	c, name, pw, err := loadUserPassword(env, fs, args, pf)
 	if err != nil {
 		return err
 	}
-	name, err := oneName(pos)
-	if err != nil {
-		return err
-	}
-	pw, err := pf.read(env.Stdin)
-	if err != nil {
-		return err
-	}
-	return withUsers(env, c, func(s store.Store, us *users.Service) error {
-		generated := pw == ""
-		if generated {
-			if pw, err = us.GeneratePassword(); err != nil {
-				return err
+	return withUsers(env, c, func(_ store.Store, us *users.Service) error {
+		return setPassword(env, us, pw, func(pw string) (string, error) {
+			if err := us.SetPassword(env.Ctx, name, pw); err != nil {
+				return "", notFound(err, name)
 			}
-		}
-		if err := us.SetPassword(env.Ctx, name, pw); err != nil {
-			return notFound(err, name)
-		}
-		msg := "password of " + name + " changed"
-		if generated {
-			msg += "; generated password: " + pw
-		}
-		fmt.Fprintln(env.Stdout, msg)
-		return nil
+			return "password of " + name + " changed", nil
+		})
 	})
 }
 
 func userSetActive(env *Env, verb string, args []string) error {
 	fs := newFlags(env, "user "+verb, "user "+verb+" NAME")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName(pos)
+	c, name, err := loadDBArg(env, fs, args, oneName)
 	if err != nil {
 		return err
 	}
@@ -422,11 +374,7 @@ func userSetActive(env *Env, verb string, args []string) error {
 
 func userDelete(env *Env, args []string) error {
 	fs := newFlags(env, "user delete", "user delete NAME")
-	c, pos, err := loadDB(env, fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName(pos)
+	c, name, err := loadDBArg(env, fs, args, oneName)
 	if err != nil {
 		return err
 	}
