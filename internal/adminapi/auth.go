@@ -161,7 +161,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, store.ErrNotFound):
 		// The same work as for a real user, so timing does not tell
 		// which usernames exist.
-		password.Check(pw, h.dummyHash)
+		password.Check(pw, h.dummyHash())
 		h.loginFailed(r, username)
 		e.Add("non_field_errors", msgBadCredentials)
 		httpx.WriteFieldErrors(w, e)
