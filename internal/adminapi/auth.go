@@ -133,20 +133,11 @@ type loginAnswer struct {
 // active staff user. Failures are throttled per username and client
 // address (429 with Retry-After).
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
-	b, derr := httpx.DecodeBody(w, r, maxBody, true)
-	if derr != nil {
-		derr.Write(w)
+	username, pw, ok := httpx.DecodeCredentials(w, r, maxBody)
+	if !ok {
 		return
 	}
 	e := &httpx.FieldErrors{}
-	username, st := httpx.Text(e, "username", b.Get("username"), 0, false)
-	httpx.Require(e, "username", st, false)
-	pw, st := httpx.Text(e, "password", b.Get("password"), 0, true)
-	httpx.Require(e, "password", st, false)
-	if !e.Empty() {
-		httpx.WriteFieldErrors(w, e)
-		return
-	}
 	now := h.now()
 	if wait := h.Throttle.Begin(username, r.RemoteAddr, now); wait > 0 {
 		secs := int64(math.Ceil(wait.Seconds()))
@@ -170,7 +161,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		httpx.ServerError(w, r, err)
 		return
 	}
-	ok := password.Check(pw, u.Password)
+	ok = password.Check(pw, u.Password)
 	if !ok || !u.IsActive || !u.IsStaff || (u.ExpiresAt != nil && !now.Before(*u.ExpiresAt)) {
 		h.loginFailed(r, username)
 		e.Add("non_field_errors", msgBadCredentials)

@@ -18,20 +18,11 @@ type tokenPair struct {
 // obtainToken logs a user in with username and password and answers the
 // user's REST token and radius user token (created when missing).
 func (h *Handler) obtainToken(w http.ResponseWriter, r *http.Request) {
-	b, derr := httpx.DecodeBody(w, r, maxTokenBody, true)
-	if derr != nil {
-		derr.Write(w)
+	username, pw, ok := httpx.DecodeCredentials(w, r, maxTokenBody)
+	if !ok {
 		return
 	}
 	e := &httpx.FieldErrors{}
-	username, st := httpx.Text(e, "username", b.Get("username"), 0, false)
-	httpx.Require(e, "username", st, false)
-	pw, st := httpx.Text(e, "password", b.Get("password"), 0, true)
-	httpx.Require(e, "password", st, false)
-	if !e.Empty() {
-		httpx.WriteFieldErrors(w, e)
-		return
-	}
 	t, err := h.Users.Login(r.Context(), username, pw)
 	if errors.Is(err, users.ErrBadCredentials) {
 		e.Add("non_field_errors", "Unable to log in with provided credentials.")
