@@ -31,17 +31,28 @@ func (h *Handler) fields(b *httpx.Body) *fields {
 	return &fields{b: b, e: &httpx.FieldErrors{}, zone: h.zone()}
 }
 
-// str reads a string as sent (the service trims nothing and says what
-// is wrong with the content).
-func (f *fields) str(name string) *string {
+// sent returns a field that came with a value; absent (nothing to do)
+// and null (an error: the field cannot be cleared) are not ok.
+func (f *fields) sent(name string) (httpx.Value, bool) {
 	v := f.b.Get(name)
 	switch v.Kind {
 	case httpx.Absent:
-		return nil
+		return v, false
 	case httpx.Null:
 		f.e.Add(name, httpx.MsgNotNull)
+		return v, false
+	}
+	return v, true
+}
+
+// str reads a string as sent (the service trims nothing and says what
+// is wrong with the content).
+func (f *fields) str(name string) *string {
+	v, ok := f.sent(name)
+	if !ok {
 		return nil
-	case httpx.Other:
+	}
+	if v.Kind == httpx.Other {
 		f.e.Add(name, httpx.MsgNotString)
 		return nil
 	}
@@ -60,13 +71,11 @@ func (f *fields) optStr(name string) (s *string, cleared bool) {
 }
 
 func (f *fields) boolean(name string) *bool {
-	v := f.b.Get(name)
+	v, ok := f.sent(name)
+	if !ok {
+		return nil
+	}
 	switch v.Kind {
-	case httpx.Absent:
-		return nil
-	case httpx.Null:
-		f.e.Add(name, httpx.MsgNotNull)
-		return nil
 	case httpx.Other:
 		if b, ok := v.Any.(bool); ok {
 			return &b
@@ -174,13 +183,11 @@ func (f *fields) date(name string) *time.Time {
 // list reads a list of strings: a JSON array, or a comma-separated
 // string (forms); "" is the empty list. nil when absent.
 func (f *fields) list(name string) []string {
-	v := f.b.Get(name)
+	v, ok := f.sent(name)
+	if !ok {
+		return nil
+	}
 	switch v.Kind {
-	case httpx.Absent:
-		return nil
-	case httpx.Null:
-		f.e.Add(name, httpx.MsgNotNull)
-		return nil
 	case httpx.String:
 		out := []string{}
 		for _, p := range strings.Split(v.S, ",") {
@@ -209,13 +216,11 @@ func (f *fields) list(name string) []string {
 
 // objects reads a list of JSON objects, each as a Body of its own.
 func (f *fields) objects(name string) []*httpx.Body {
-	v := f.b.Get(name)
+	v, ok := f.sent(name)
+	if !ok {
+		return nil
+	}
 	switch v.Kind {
-	case httpx.Absent:
-		return nil
-	case httpx.Null:
-		f.e.Add(name, httpx.MsgNotNull)
-		return nil
 	case httpx.String:
 		f.e.Add(name, "Expected a list of objects (send JSON).")
 		return nil
