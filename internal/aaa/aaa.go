@@ -138,7 +138,13 @@ func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision
 	now := s.now()
 	// The account and the policy in one round trip: for most requests
 	// (unknown users, bad passwords of active ones) both are needed anyway.
-	sub, err := s.Store.Subject(ctx, req.Username, now)
+	// A password shaped like a token is compared with the user's radius
+	// token in the same round trip.
+	var candidate string
+	if looksLikeToken(req.Password) {
+		candidate = req.Password
+	}
+	sub, err := s.Store.Subject(ctx, req.Username, candidate, now)
 	if err != nil {
 		return Decision{}, fmt.Errorf("authorize %q: %w", req.Username, err)
 	}
@@ -192,15 +198,9 @@ func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (Decision
 			credential, reason = &cred, ReasonCredential
 		}
 	}
-	tokenFirst := reason == "" && hasUser && looksLikeToken(req.Password)
-	if tokenFirst {
-		ok, err := s.Store.CheckRadiusToken(ctx, u.ID, req.Password)
-		if err != nil {
-			return Decision{}, fmt.Errorf("authorize %q: radius token: %w", req.Username, err)
-		}
-		if ok {
-			reason = ReasonRadiusToken
-		}
+	tokenFirst := reason == "" && hasUser && candidate != ""
+	if tokenFirst && sub.RadiusToken {
+		reason = ReasonRadiusToken
 	}
 	if reason == "" {
 		switch {

@@ -274,6 +274,9 @@ type Subject struct {
 	User    User
 	HasUser bool
 	Policy  Policy
+	// RadiusToken reports whether the candidate token given to Subject is
+	// the user's radius token (false when none was given).
+	RadiusToken bool
 }
 
 // Usage sums a user's sessions since an instant.
@@ -383,8 +386,9 @@ type Store interface {
 	// path). now decides which radcheck rows are still valid.
 	PolicyFor(ctx context.Context, username string, now time.Time) (Policy, error)
 	// Subject reads a username's account (if any) and its policy together,
-	// in one round trip.
-	Subject(ctx context.Context, username string, now time.Time) (Subject, error)
+	// in one round trip; when token is not "", the same round trip also
+	// compares it with the user's radius token.
+	Subject(ctx context.Context, username, token string, now time.Time) (Subject, error)
 	// UsageSince sums a username's sessions since an instant; a zero since
 	// sums them all.
 	UsageSince(ctx context.Context, username string, since time.Time) (Usage, error)

@@ -21,9 +21,9 @@ func (s *Store) ReaderForTest() *sql.DB { return s.reader.DB }
 func (s *Store) RebindForTest(query string) string { return s.q(query) }
 
 // PolicyQueryForTest returns the statement PolicyFor and Subject run and
-// its args.
-func (s *Store) PolicyQueryForTest(username string, now time.Time) (string, []any) {
-	return s.subjectQuery(username, now)
+// its args; Subject with a candidate radius token when token is not "".
+func (s *Store) PolicyQueryForTest(username, token string, now time.Time) (string, []any) {
+	return s.subjectQuery(username, token, now)
 }
 
 // UsageQueryForTest returns the statement UsageSince runs and its args.

@@ -44,7 +44,7 @@ func minutesAfter(dialect, expr string) string {
 
 // planTables are the tables (and the aliases qPolicy gives them) that a
 // plan must never read whole.
-var planTables = regexp.MustCompile(`^(users|radacct|radcheck|radreply|radusergroup|radgroupcheck|radgroupreply|ug|gc|gr)$`)
+var planTables = regexp.MustCompile(`^(users|radacct|radcheck|radreply|radusergroup|radgroupcheck|radgroupreply|radiustoken|ug|gc|gr|t|u)$`)
 
 // TestQueryPlans fills the tables with 100,000 rows each and checks that
 // the hot queries (PolicyFor/Subject, UsageSince, OpenSessions) find them through
@@ -76,6 +76,8 @@ SELECT CONCAT('s', n), CONCAT('u', n), CONCAT('user', n % ` + itoa(int64(users))
 	1800, n, n, CONCAT('mac', n % 7)
 FROM plan_numbers`,
 			`INSERT INTO users (username, password) SELECT CONCAT('user', n), '!' FROM plan_numbers`,
+			`INSERT INTO radiustoken ("key", user_id, created)
+SELECT CONCAT('token', u.id), u.id, ` + minutesAfter(d, "0") + ` FROM users u`,
 			`INSERT INTO radcheck (username, attribute, op, value)
 SELECT CONCAT('user', n % ` + itoa(int64(rows/2)) + `), CONCAT('Attr-', n % 10), ':=', 'x' FROM plan_numbers`,
 			`INSERT INTO radreply (username, attribute, op, value)
@@ -106,7 +108,10 @@ SELECT CONCAT('group', n % ` + itoa(int64(users)) + `), 'A', '=', 'x' FROM plan_
 			wantIndex string
 			query     func() (string, []any)
 		}{
-			{"PolicyFor", "", func() (string, []any) { return r.s.PolicyQueryForTest("user7", now) }},
+			{"PolicyFor", "", func() (string, []any) { return r.s.PolicyQueryForTest("user7", "", now) }},
+			{"Subject with a token", "", func() (string, []any) {
+				return r.s.PolicyQueryForTest("user7", "0123456789abcdefghij0123456789ABCDEFGHIJ", now)
+			}},
 			{"UsageSince", "radacct_username_acctstoptime", func() (string, []any) { return r.s.UsageQueryForTest("user7", now) }},
 			{"UsageSince all time", "", func() (string, []any) { return r.s.UsageQueryForTest("user7", time.Time{}) }},
 			{"OpenSessions", "radacct_username_acctstoptime", func() (string, []any) { return r.s.OpenSessionsQueryForTest("user7", "") }},

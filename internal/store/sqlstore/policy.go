@@ -24,7 +24,7 @@ import (
 // group check branch is a LEFT JOIN so that a group without items still
 // gives one row (with a NULL item); the rows come grouped by membership, in
 // priority then id order, checks before replies, items in id order.
-const qSubject = `SELECT -1 AS sect, CASE WHEN is_active THEN 1 ELSE 0 END AS kind, 0 AS priority, 0 AS ugid,
+const qSubjectBranches = `SELECT -1 AS sect, CASE WHEN is_active THEN 1 ELSE 0 END AS kind, 0 AS priority, 0 AS ugid,
 	username AS name, '' AS groupname, '' AS itemgroup, id, password AS attribute, nt_hash AS op, '' AS value, expires_at AS ts
 FROM users
 WHERE username = ?
@@ -43,8 +43,18 @@ WHERE ug.username = ?
 UNION ALL
 SELECT 1, 1, ug.priority, ug.id, ug.username, ug.groupname, gr.groupname, gr.id, gr.attribute, gr.op, gr.value, NULL
 FROM radusergroup ug JOIN radgroupreply gr ON gr.groupname = ug.groupname
-WHERE ug.username = ?
+WHERE ug.username = ?`
+
+const (
+	qSubjectOrder = `
 ORDER BY sect, priority, ugid, kind, id`
+	qSubject      = qSubjectBranches + qSubjectOrder
+	qSubjectToken = qSubjectBranches + `
+UNION ALL
+SELECT 2, 0, 0, 0, u.username, '', '', t.user_id, NULL, NULL, '', NULL
+FROM radiustoken t JOIN users u ON u.id = t.user_id
+WHERE u.username = ? AND t."key" = ?` + qSubjectOrder
+)
 
 const (
 	qInsertCheck = `INSERT INTO radcheck (username, attribute, op, value, user_id, created, modified)
@@ -83,24 +93,29 @@ var (
 	groupReplyItems = itemTable{"group reply item", qInsertGroupReply, defaultReplyOp, true}
 )
 
-// policyQuery returns the statement PolicyFor runs and its arguments.
-func (s *Store) subjectQuery(username string, now time.Time) (string, []any) {
+// subjectQuery returns the statement Subject runs and its arguments.
+func (s *Store) subjectQuery(username, token string, now time.Time) (string, []any) {
 	// timeArg, not lowerBoundArg: on SQLite the full spelling of now is the
 	// largest of its instant, so "valid_until > now" holds for no spelling
 	// of the same instant.
-	return s.q(qSubject), []any{username, username, s.d.timeArg(now), username, username, username}
+	args := []any{username, username, s.d.timeArg(now), username, username, username}
+	if !plausibleKey(token) {
+		return s.q(qSubject), args
+	}
+	return s.q(qSubjectToken), append(args, username, token)
 }
 
 // PolicyFor reads the username's check and reply items and its groups'
 // in one query. An unknown username has an empty Policy.
 func (s *Store) PolicyFor(ctx context.Context, username string, now time.Time) (store.Policy, error) {
-	sub, err := s.Subject(ctx, username, now)
+	sub, err := s.Subject(ctx, username, "", now)
 	return sub.Policy, err
 }
 
-// Subject reads a username's account and policy in one query.
-func (s *Store) Subject(ctx context.Context, username string, now time.Time) (store.Subject, error) {
-	query, args := s.subjectQuery(username, now)
+// Subject reads a username's account and policy in one query, and
+// compares token with the user's radius token when it is not "".
+func (s *Store) Subject(ctx context.Context, username, token string, now time.Time) (store.Subject, error) {
+	query, args := s.subjectQuery(username, token, now)
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return store.Subject{}, fmt.Errorf("policy of %q: %w", username, err)
@@ -128,6 +143,10 @@ func (s *Store) Subject(ctx context.Context, username string, now time.Time) (st
 		}
 		if name != username {
 			continue // MySQL PAD SPACE: "alice " for "alice"
+		}
+		if sect == 2 {
+			sub.RadiusToken = true
+			continue
 		}
 		if sect < 0 {
 			sub.HasUser = true

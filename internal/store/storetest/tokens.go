@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/goradius/goradius/internal/store"
 )
@@ -58,11 +59,29 @@ func testTokens(t *testing.T, s store.Store) {
 		{alice.ID, "auth-1", false},
 		{bob.ID, "radius-1", false},
 	}
+	names := map[int64]string{alice.ID: "alice", bob.ID: "bob"}
 	for _, c := range checks {
 		ok, err := s.CheckRadiusToken(ctx, c.user, c.key)
 		wantNoErr(t, "CheckRadiusToken", err)
 		if ok != c.want {
 			t.Errorf("CheckRadiusToken(%d, %q) = %v, want %v", c.user, c.key, ok, c.want)
+		}
+		// Subject compares the same candidates in its round trip, and
+		// the comparison changes nothing else it reads.
+		sub, err := s.Subject(ctx, names[c.user], c.key, time.Now())
+		wantNoErr(t, "Subject", err)
+		if sub.RadiusToken != c.want || !sub.HasUser || sub.User.ID != c.user {
+			t.Errorf("Subject(%q, %q) = token %v, user %v/%d; want token %v, user %d",
+				names[c.user], c.key, sub.RadiusToken, sub.HasUser, sub.User.ID, c.want, c.user)
+		}
+	}
+	// A token is not found under another username, nor for a name
+	// without an account.
+	for _, name := range []string{"bob", "nobody", "alice "} {
+		sub, err := s.Subject(ctx, name, "radius-1", time.Now())
+		wantNoErr(t, "Subject", err)
+		if sub.RadiusToken {
+			t.Errorf("Subject(%q, alice's token) reports the token as %q's", name, name)
 		}
 	}
 	// Wrong keys and users consume nothing.
