@@ -17,6 +17,26 @@ import (
 	"github.com/goradius/goradius/internal/server"
 )
 
+// startNameFilter builds the store's known-names filter in the background:
+// until it is ready, authorize looks every name up, so the server need not
+// wait for it.
+func startNameFilter(ctx context.Context, s any, log *slog.Logger) {
+	nf, ok := s.(interface {
+		StartNameFilter(context.Context) error
+	})
+	if !ok {
+		return
+	}
+	go func() {
+		began := time.Now()
+		if err := nf.StartNameFilter(ctx); err != nil {
+			log.Warn("every authorize looks its username up in the database", "err", err)
+			return
+		}
+		log.Debug("known-names filter ready", "took", time.Since(began).Round(time.Millisecond).String())
+	}()
+}
+
 // shutdownGrace is how long in-flight requests may take after a signal.
 const shutdownGrace = 30 * time.Second
 
@@ -57,6 +77,7 @@ func runServe(env *Env, args []string) error {
 	if applied > 0 {
 		log.Info("database migrated", "migrations_applied", applied)
 	}
+	startNameFilter(ctx, s, log)
 	token, generated, err := server.APIToken(ctx, c, s)
 	if err != nil {
 		return err

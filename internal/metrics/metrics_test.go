@@ -304,3 +304,17 @@ func TestDBPools(t *testing.T) {
 	want(t, f, "goradius_db_idle_connections", reader, 0)
 	want(t, f, "goradius_db_wait_count_total", reader, 0)
 }
+
+func TestNameFilter(t *testing.T) {
+	e := newEnv(t, nil, nil) // dbtest's store runs the filter, as serve's does
+	e.post("/api/v1/authorize/", `{"username": "nobody", "password": "x"}`, 200)
+	e.post("/api/v1/authorize/", `{"username": "nobody-else", "password": "x"}`, 200)
+	e.post("/api/v1/authorize/", `{"username": "alice", "password": "a-good-password"}`, 200)
+	f := e.scrape()
+	want(t, f, "goradius_name_filter_ready", nil, 1)
+	want(t, f, "goradius_name_filter_answers_total", map[string]string{"result": "unknown"}, 2)
+	want(t, f, "goradius_name_filter_answers_total", map[string]string{"result": "looked_up"}, 1)
+	if v, ok := value(f, "goradius_name_filter_names", nil); !ok || v < 1 {
+		t.Errorf("goradius_name_filter_names = %v (present %v), want alice's rows at least", v, ok)
+	}
+}

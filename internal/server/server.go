@@ -77,6 +77,11 @@ func New(d Deps, apiToken string) *Handler {
 			log.Warn("database pool metrics are off", "error", err)
 		}
 	}
+	if src, ok := d.Store.(metrics.NameFilterSource); ok {
+		if err := m.WatchNameFilter(src); err != nil {
+			log.Warn("known-names filter metrics are off", "error", err)
+		}
+	}
 	var observer rlmrest.Observer = m
 	if c.Metrics == "off" {
 		observer = nil

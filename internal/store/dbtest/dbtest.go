@@ -121,6 +121,11 @@ func Open(t testing.TB, backend string) (store.Store, string) {
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatalf("dbtest: migrate %s: %v", backend, err)
 	}
+	// As the server does: every test that reads a Subject then goes
+	// through the known-names filter.
+	if err := s.StartNameFilter(ctx); err != nil {
+		t.Fatalf("dbtest: known-names filter on %s: %v", backend, err)
+	}
 	return s, u
 }
 

@@ -56,3 +56,11 @@ func SetMaxListIDsForTest(t testing.TB, n int) {
 
 // ForgetListsForTest drops the accounting lists the store remembers.
 func (s *Store) ForgetListsForTest() { s.lists.changed() }
+
+// NamesFreshness is how long a name committed by another program may be
+// called unknown by the known-names filter.
+const NamesFreshness = namesFreshness
+
+// NoteWriteForTest counts a write made around the store (through
+// WriterForTest) as the store's own, as its methods' writes are.
+func (s *Store) NoteWriteForTest() { s.writer.execs.Add(1) }

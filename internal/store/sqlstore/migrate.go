@@ -75,9 +75,10 @@ func latestVersion(ms []migration) int {
 }
 
 // splitStatements cuts a migration file into statements at the semicolons
-// that end them, skipping -- comments and not looking inside quotes. Each
-// statement is sent on its own: MySQL's driver runs one statement per call
-// and it lets a failure name the statement.
+// that end them, skipping -- comments and not looking inside quotes,
+// PostgreSQL's $$-quoted function bodies or the BEGIN ... END body of a
+// SQLite CREATE TRIGGER. Each statement is sent on its own: MySQL's driver
+// runs one statement per call and it lets a failure name the statement.
 func splitStatements(src string) []string {
 	var out []string
 	var cur strings.Builder
@@ -88,23 +89,35 @@ func splitStatements(src string) []string {
 		cur.Reset()
 	}
 	var quote byte
+	dollar := false
 	for i := 0; i < len(src); i++ {
 		c := src[i]
-		if quote != 0 {
+		switch {
+		case dollar:
+			cur.WriteByte(c)
+			if c == '$' && i+1 < len(src) && src[i+1] == '$' {
+				cur.WriteByte('$')
+				i++
+				dollar = false
+			}
+		case quote != 0:
 			cur.WriteByte(c)
 			if c == quote {
 				quote = 0 // a doubled quote reopens at once on the next byte
 			}
-			continue
-		}
-		switch {
 		case c == '-' && i+1 < len(src) && src[i+1] == '-':
 			for i < len(src) && src[i] != '\n' {
 				i++
 			}
 			cur.WriteByte('\n')
+		case c == '$' && i+1 < len(src) && src[i+1] == '$':
+			cur.WriteString("$$")
+			i++
+			dollar = true
 		case c == '\'' || c == '"' || c == '`':
 			quote = c
+			cur.WriteByte(c)
+		case c == ';' && inTriggerBody(cur.String()):
 			cur.WriteByte(c)
 		case c == ';':
 			flush()
@@ -114,6 +127,16 @@ func splitStatements(src string) []string {
 	}
 	flush()
 	return out
+}
+
+// inTriggerBody reports whether stmt is a CREATE TRIGGER whose body has not
+// reached its END yet: its semicolons belong to the body.
+func inTriggerBody(stmt string) bool {
+	fields := strings.Fields(strings.ToUpper(stmt))
+	if len(fields) < 2 || fields[0] != "CREATE" || fields[1] != "TRIGGER" {
+		return false
+	}
+	return fields[len(fields)-1] != "END"
 }
 
 // Migrate applies the embedded migrations the database has not seen and

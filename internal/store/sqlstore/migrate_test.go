@@ -43,6 +43,10 @@ func TestSplitStatements(t *testing.T) {
 		{"semicolon in a string", "INSERT INTO a VALUES ('x;y', 'it''s; ok');", []string{"INSERT INTO a VALUES ('x;y', 'it''s; ok')"}},
 		{"quote and semicolon in a comment", "-- don't; stop\nSELECT 1; -- trailing; 'x\nSELECT 2;", []string{"SELECT 1", "SELECT 2"}},
 		{"quoted identifiers", "CREATE TABLE t (\"a;b\" INT, `c;d` INT);", []string{"CREATE TABLE t (\"a;b\" INT, `c;d` INT)"}},
+		{"dollar-quoted body", "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  PERFORM 1; -- it's fine\n  RETURN NULL;\nEND\n$$ LANGUAGE plpgsql;\nSELECT 1;",
+			[]string{"CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  PERFORM 1; -- it's fine\n  RETURN NULL;\nEND\n$$ LANGUAGE plpgsql", "SELECT 1"}},
+		{"trigger body", "CREATE TRIGGER t AFTER INSERT ON a\nBEGIN\n  INSERT INTO b VALUES (NEW.x);\n  DELETE FROM c;\nEND;\ncreate trigger u after update on a begin select 1; end;SELECT 2;",
+			[]string{"CREATE TRIGGER t AFTER INSERT ON a\nBEGIN\n  INSERT INTO b VALUES (NEW.x);\n  DELETE FROM c;\nEND", "create trigger u after update on a begin select 1; end", "SELECT 2"}},
 		{"strftime format", "CREATE TABLE t (c TEXT DEFAULT (strftime('%Y-%m-%d', 'now')));", []string{"CREATE TABLE t (c TEXT DEFAULT (strftime('%Y-%m-%d', 'now')))"}},
 	}
 	for _, tc := range tests {

@@ -94,6 +94,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	case postgresDialect:
 		db := stdlib.OpenDB(*t.pg)
 		s = newStore(t.d, db, db, opts)
+		s.pgConfig = t.pg
 		s.group = newGroupWriter(s)
 	case mysqlDialect:
 		c, err := mysql.NewConnector(t.my)

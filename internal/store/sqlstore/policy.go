@@ -115,6 +115,9 @@ func (s *Store) PolicyFor(ctx context.Context, username string, now time.Time) (
 // Subject reads a username's account and policy in one query, and
 // compares token with the user's radius token when it is not "".
 func (s *Store) Subject(ctx context.Context, username, token string, now time.Time) (store.Subject, error) {
+	if k := s.names.Load(); k != nil && !k.mayExist(ctx, username) {
+		return store.Subject{}, nil
+	}
 	query, args := s.subjectQuery(username, token, now)
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -143,6 +143,7 @@ func (r raw) exec(query string, args ...any) {
 	if _, err := r.s.WriterForTest().ExecContext(r.t.Context(), r.s.RebindForTest(query), args...); err != nil {
 		r.t.Fatalf("%s: %v", query, err)
 	}
+	r.s.NoteWriteForTest()
 }
 
 func (r raw) strings(query string, args ...any) []string {

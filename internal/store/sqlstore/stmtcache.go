@@ -20,6 +20,10 @@ type pool struct {
 	mu    sync.Mutex
 	stmts sync.Map // query -> *sql.Stmt
 	n     atomic.Int32
+	// execs counts the statements ExecContext ran, and Store.inTx the
+	// transactions committed: the known-names filter's sign that this
+	// process wrote.
+	execs atomic.Int64
 }
 
 func newPool(db *sql.DB) *pool { return &pool{DB: db} }
@@ -48,6 +52,7 @@ func (p *pool) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	defer p.execs.Add(1)
 	st, err := p.stmt(ctx, query)
 	if err != nil || st == nil {
 		return p.DB.ExecContext(ctx, query, args...)

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/goradius/goradius/internal/store"
 )
 
@@ -53,6 +55,10 @@ type Store struct {
 	// rebound remembers queries with the dialect's bind variables.
 	rebound  sync.Map
 	nRebound atomic.Int32
+	// names answers Subject for unknown names once StartNameFilter ran;
+	// pgConfig is PostgreSQL's, for its listening connection.
+	names    atomic.Pointer[knownNames]
+	pgConfig *pgx.ConnConfig
 }
 
 var _ store.Store = (*Store)(nil)
@@ -102,6 +108,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the database.
 func (s *Store) Close() error {
+	if k := s.names.Load(); k != nil {
+		k.close()
+	}
 	if s.tokens != nil {
 		s.tokens.close()
 	}
@@ -166,6 +175,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
+	defer s.writer.execs.Add(1)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
