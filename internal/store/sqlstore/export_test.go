@@ -64,3 +64,9 @@ const NamesFreshness = namesFreshness
 // NoteWriteForTest counts a write made around the store (through
 // WriterForTest) as the store's own, as its methods' writes are.
 func (s *Store) NoteWriteForTest() { s.writer.execs.Add(1) }
+
+// SQLitePageSlots reports the page slots' size and use (see sqlitemem.go).
+func SQLitePageSlots() (slots int, current, highwater int64) {
+	current, highwater = sqlitePageSlotsUsed()
+	return sqliteSlots(), current, highwater
+}

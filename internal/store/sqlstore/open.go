@@ -48,12 +48,14 @@ const (
 		"&_pragma=cache_size(-" + sqliteWriterCacheKiB + ")"
 	// sqliteWriterCacheKiB is 6 MB: 16 MB added 17 MB to the server's RSS
 	// (60 MB at most) for no measurable gain.
-	sqliteWriterCacheKiB = "6144"
+	sqliteWriterCacheKiB   = "6144"
+	sqliteWriterCacheBytes = 6144 << 10
 	// The readers cannot write by mistake. Their caches are 1 MB each (2 MB by default): a list reads its
 	// filter's ids once a second and then ten rows by primary key, and
 	// four 2 MB caches, full after the lists, were a fifth of the RSS the
 	// accounting writes then reached.
-	sqliteReaderParams = sqlitePragmas + "&_pragma=query_only(1)&_pragma=cache_size(-1024)"
+	sqliteReaderParams     = sqlitePragmas + "&_pragma=query_only(1)&_pragma=cache_size(-1024)"
+	sqliteReaderCacheBytes = 1024 << 10
 
 	// mysqlSQLMode is set on every MySQL session: strict (over-long values
 	// are errors, not silent truncation) and ANSI_QUOTES, so "key" quotes
@@ -121,6 +123,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 }
 
 func openSQLite(ctx context.Context, path string, opts Options) (*Store, error) {
+	configureSQLiteMemory()
 	writer, err := sql.Open("sqlite", path+"?"+sqliteWriterParams)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
