@@ -67,6 +67,11 @@ UNION ALL SELECT username FROM radreply UNION ALL SELECT username FROM radusergr
 	qNamesLogPrune = `DELETE FROM goradius_names_log
 WHERE seq <= ? AND seq < (SELECT MAX(seq) FROM goradius_names_log)`
 	qNamesMarker = `SELECT set_config('synchronous_commit', 'off', true), pg_notify('goradius_names', ?)`
+
+	// The triggers of migration 8, counted before the filter is trusted.
+	namesTriggers          = 8
+	qSQLiteNamesTriggers   = `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'goradius\_names\_%' ESCAPE '\'`
+	qPostgresNamesTriggers = `SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'goradius\_names\_%' ESCAPE '\'`
 )
 
 // namesSchema is the schema version that brings the triggers.
@@ -139,6 +144,18 @@ func (s *Store) StartNameFilter(ctx context.Context) error {
 	}
 	if v < namesSchema {
 		return fmt.Errorf("known-names filter: the schema is version %d, the filter needs %d (run goradius migrate)", v, namesSchema)
+	}
+	q := qSQLiteNamesTriggers
+	if s.d == postgresDialect {
+		q = qPostgresNamesTriggers
+	}
+	var n int
+	if err := s.reader.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return fmt.Errorf("known-names filter: %w", err)
+	}
+	if n != namesTriggers {
+		return fmt.Errorf("known-names filter: %d of the %d goradius_names_* triggers are in the database (dropped by hand?); "+
+			"without them names added by other programs would go unnoticed", n, namesTriggers)
 	}
 	k := &knownNames{s: s, quit: make(chan struct{}), acks: make(chan int64, 64)}
 	if !s.names.CompareAndSwap(nil, k) {

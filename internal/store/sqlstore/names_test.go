@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -216,5 +217,37 @@ WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'L
 	}
 	if !found(t, server, "while-down") || found(t, server, "never-written") {
 		t.Error("after the listener came back the filter answers wrongly")
+	}
+}
+
+// TestNameFilterNeedsItsTriggers: without every trigger the filter does not
+// start, and every name is looked up.
+func TestNameFilterNeedsItsTriggers(t *testing.T) {
+	for _, backend := range []string{dbtest.SQLite, dbtest.Postgres} {
+		t.Run(backend, func(t *testing.T) {
+			dbtest.Require(t, backend)
+			u := dbtest.NewDatabase(t, backend)
+			s, err := sqlstore.Open(t.Context(), u, sqlstore.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.Migrate(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			drop := `DROP TRIGGER goradius_names_radreply_insert`
+			if backend == dbtest.Postgres {
+				drop += ` ON radreply`
+			}
+			rawOf(t, s).exec(drop)
+			err = s.StartNameFilter(t.Context())
+			if err == nil || !strings.Contains(err.Error(), "7 of the 8") {
+				t.Fatalf("StartNameFilter without a trigger: %v, want an error naming the missing trigger", err)
+			}
+			rawOf(t, s).exec(`INSERT INTO radreply (username, attribute, op, value) VALUES ('untracked', 'A', '=', 'x')`)
+			if s.NameFilterStats().Ready || !found(t, s, "untracked") {
+				t.Errorf("without its triggers the filter answers (%+v)", s.NameFilterStats())
+			}
+		})
 	}
 }
