@@ -23,6 +23,20 @@ func found(t *testing.T, s store.Store, name string) bool {
 	return sub.HasUser || sub.Policy.Found()
 }
 
+// serverAndOther opens a server's store (dbtest.Open starts its filter)
+// and a second store on the same database, as goradius's command line or
+// another program would have; both close when t ends.
+func serverAndOther(t *testing.T, backend string) (server, other *sqlstore.Store) {
+	t.Helper()
+	srv, u := dbtest.Open(t, backend)
+	other, err := sqlstore.Open(t.Context(), u, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return srv.(*sqlstore.Store), other
+}
+
 // TestNameFilter runs a server's store (dbtest.Open starts its filter) and,
 // beside it, a second store on the same database, as goradius's command
 // line or another tool would be: every name the other one commits is found
@@ -30,21 +44,15 @@ func found(t *testing.T, s store.Store, name string) bool {
 // once, and an unknown name costs no query.
 func TestNameFilter(t *testing.T) {
 	dbtest.EachBackend(t, func(t *testing.T, backend string) {
-		srv, u := dbtest.Open(t, backend)
-		server := srv.(*sqlstore.Store)
+		server, other := serverAndOther(t, backend)
 		if backend == dbtest.MySQL {
 			// No filter: every name is looked up, and found or not.
-			rawOf(t, srv).exec(`INSERT INTO radcheck (username, attribute, op, value) VALUES ('dave', 'A', ':=', 'x')`)
+			rawOf(t, other).exec(`INSERT INTO radcheck (username, attribute, op, value) VALUES ('dave', 'A', ':=', 'x')`)
 			if server.NameFilterStats().Ready || !found(t, server, "dave") || found(t, server, "nobody") {
 				t.Errorf("MySQL: filter stats %+v, want none and plain lookups", server.NameFilterStats())
 			}
 			return
 		}
-		other, err := sqlstore.Open(t.Context(), u, sqlstore.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer other.Close()
 		ctx := t.Context()
 
 		before := server.NameFilterStats()
@@ -160,13 +168,7 @@ SELECT CONCAT('bulk', n), 'Reply-Message', '=', 'x' FROM ` + numbers() + ` WHERE
 // read them (another server pruned them) make it read every name again,
 // and it still finds the names they held.
 func TestNameFilterSQLiteLogGap(t *testing.T) {
-	srv, u := dbtest.Open(t, dbtest.SQLite)
-	server := srv.(*sqlstore.Store)
-	other, err := sqlstore.Open(t.Context(), u, sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	server, other := serverAndOther(t, dbtest.SQLite)
 	r := rawOf(t, other)
 	r.exec(`INSERT INTO radcheck (username, attribute, op, value) VALUES ('gap1', 'A', ':=', 'x'), ('gap2', 'A', ':=', 'x'), ('gap3', 'A', ':=', 'x')`)
 	r.exec(`DELETE FROM goradius_names_log WHERE seq < (SELECT MAX(seq) FROM goradius_names_log)`)
@@ -189,13 +191,7 @@ func TestNameFilterSQLiteLogGap(t *testing.T) {
 // gone, the store looks names up again instead of trusting a filter that
 // misses notifications, and comes back by itself.
 func TestNameFilterStoppedListener(t *testing.T) {
-	srv, u := dbtest.Open(t, dbtest.Postgres)
-	server := srv.(*sqlstore.Store)
-	other, err := sqlstore.Open(t.Context(), u, sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	server, other := serverAndOther(t, dbtest.Postgres)
 	r := rawOf(t, other)
 	r.exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'`)
