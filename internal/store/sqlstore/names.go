@@ -21,14 +21,15 @@ import (
 // The known-names filter lets Subject answer "unknown" without a query: a
 // login of a name that no row of users, radcheck, radreply or radusergroup
 // holds (a typo, a device with stale credentials, a scan of random names)
-// was the most common authorize and cost a query each; the authorize-unknown
+// is a common authorize and cost a query each; the authorize-unknown
 // profile on PostgreSQL spent 41% of the server's CPU, and most of the
 // database's, in it. The server holds every such username in a Bloom
 // filter. Triggers (migration 8) record every new or renamed username,
 // whichever program writes it. Before a name the filter lacks is called
 // unknown, the store catches up with those records, in one round shared by
-// the requests that arrived before it started: a name committed before a
-// request arrives is always found.
+// the requests that arrived before it started: a name committed through
+// this store before a request arrives is always found, one committed by
+// another program once namesFreshness has passed.
 //
 // On SQLite the triggers append to goradius_names_log, and a round reads
 // its new rows. On PostgreSQL they notify the channel goradius_names, which
