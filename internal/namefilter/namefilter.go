@@ -76,5 +76,13 @@ func (f *Filter) MayContain(name string) bool {
 // for: its false positives then grow, and a bigger one should replace it.
 func (f *Filter) Full() bool { return f.added.Load() > int64(f.capacity) }
 
+// Len is how many names were added (a name added twice counts twice).
+func (f *Filter) Len() int64 {
+	if f == nil {
+		return 0
+	}
+	return f.added.Load()
+}
+
 // Bytes is the memory the filter's bits take.
 func (f *Filter) Bytes() int { return len(f.words) * 8 }

@@ -56,8 +56,11 @@ func TestFull(t *testing.T) {
 		t.Fatal("Full at capacity")
 	}
 	f.Add("one more")
-	if !f.Full() {
-		t.Fatal("not Full past capacity")
+	if !f.Full() || f.Len() != minCapacity+1 {
+		t.Fatalf("Full %v, Len %d after %d names: want true, %d", f.Full(), f.Len(), minCapacity+1, minCapacity+1)
+	}
+	if (*Filter)(nil).Len() != 0 {
+		t.Error("a nil filter has names")
 	}
 }
 

@@ -102,7 +102,6 @@ type finishedRound struct {
 type knownNames struct {
 	s      *Store
 	filter atomic.Pointer[namefilter.Filter] // nil: not ready
-	names  atomic.Int64
 
 	// Catch-up rounds: requests wait in waiting for the next round.
 	mu      sync.Mutex
@@ -139,7 +138,7 @@ func (s *Store) StartNameFilter(ctx context.Context) error {
 	if s.d == mysqlDialect || s.names.Load() != nil {
 		return nil
 	}
-	v, err := s.schemaVersion(ctx)
+	v, _, err := s.SchemaVersion(ctx)
 	if err != nil {
 		return fmt.Errorf("known-names filter: %w", err)
 	}
@@ -197,8 +196,9 @@ func (s *Store) NameFilterStats() NameFilterStats {
 	if k == nil {
 		return NameFilterStats{}
 	}
+	f := k.filter.Load()
 	return NameFilterStats{
-		Ready: k.filter.Load() != nil, Names: k.names.Load(),
+		Ready: f != nil, Names: f.Len(),
 		Unknown: k.unknown.Load(), Passed: k.passed.Load(),
 		Rounds: k.rounds.Load(), Rebuilds: k.rebuilds.Load(),
 	}
@@ -209,12 +209,6 @@ func (s *Store) NameFilterStats() NameFilterStats {
 func (s *Store) NameFilterCounts() (ready bool, names, unknown, lookedUp int64) {
 	st := s.NameFilterStats()
 	return st.Ready, st.Names, st.Unknown, st.Passed
-}
-
-// schemaVersion reads the applied schema version.
-func (s *Store) schemaVersion(ctx context.Context) (int, error) {
-	applied, _, err := s.SchemaVersion(ctx)
-	return applied, err
 }
 
 func (k *knownNames) close() {
@@ -302,12 +296,6 @@ func (k *knownNames) round() error {
 	return err
 }
 
-// add puts a name in the current filter.
-func (k *knownNames) add(f *namefilter.Filter, name string) {
-	f.Add(name)
-	k.names.Add(1)
-}
-
 // fill reads every name into a new filter sized for twice their number,
 // through q (one snapshot).
 func (k *knownNames) fill(ctx context.Context, q querier) (*namefilter.Filter, error) {
@@ -322,19 +310,16 @@ func (k *knownNames) fill(ctx context.Context, q querier) (*namefilter.Filter, e
 		return nil, fmt.Errorf("read names: %w", err)
 	}
 	defer rows.Close()
-	var added int64
 	for rows.Next() {
 		var name sql.NullString
 		if err := rows.Scan(&name); err != nil {
 			return nil, fmt.Errorf("read names: %w", err)
 		}
 		f.Add(name.String)
-		added++
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read names: %w", err)
 	}
-	k.names.Store(added)
 	return f, nil
 }
 
@@ -386,7 +371,7 @@ func (k *knownNames) syncSQLite(ctx context.Context) error {
 			gap = true
 			break
 		}
-		k.add(f, name)
+		f.Add(name)
 		k.last = seq
 	}
 	rows.Close()
@@ -497,7 +482,7 @@ func (k *knownNames) listenOnce(ctx context.Context, built func(error)) error {
 		switch p := n.Payload; {
 		case strings.HasPrefix(p, "name:"):
 			if f := k.filter.Load(); f != nil {
-				k.add(f, p[len("name:"):])
+				f.Add(p[len("name:"):])
 				if f.Full() {
 					err = rebuild()
 				}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,29 +34,14 @@ const (
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(FULL)" +
 		"&_pragma=foreign_keys(1)"
-	// The writer takes the write lock at BEGIN (BEGIN IMMEDIATE), so a
-	// read-then-write transaction never fails halfway on a lock upgrade.
-	// Its checkpoints run elsewhere (see checkpointer), its temporary
-	// tables and statement journals stay in memory, and it caches more of
-	// radacct's eleven B-trees than the default 2 MB: page reads were a
-	// tenth of the accounting profile.
-	// When it starts the WAL over, it truncates a WAL file grown larger
-	// than 64 MB.
-	sqliteWriterParams = sqlitePragmas + "&_txlock=immediate" +
-		"&_pragma=wal_autocheckpoint(0)" +
-		"&_pragma=journal_size_limit(67108864)" +
-		"&_pragma=temp_store(MEMORY)" +
-		"&_pragma=cache_size(-" + sqliteWriterCacheKiB + ")"
 	// sqliteWriterCacheKiB is 6 MB: 16 MB added 17 MB to the server's RSS
 	// (60 MB at most) for no measurable gain.
-	sqliteWriterCacheKiB   = "6144"
-	sqliteWriterCacheBytes = 6144 << 10
-	// The readers cannot write by mistake. Their caches are 1 MB each (2 MB by default): a list reads its
-	// filter's ids once a second and then ten rows by primary key, and
-	// four 2 MB caches, full after the lists, were a fifth of the RSS the
+	sqliteWriterCacheKiB = 6144
+	// sqliteReaderCacheKiB is 1 MB (2 MB by default): a list reads its
+	// filter's ids once a second and then ten rows by primary key, and four
+	// 2 MB caches, full after the lists, were a fifth of the RSS the
 	// accounting writes then reached.
-	sqliteReaderParams     = sqlitePragmas + "&_pragma=query_only(1)&_pragma=cache_size(-1024)"
-	sqliteReaderCacheBytes = 1024 << 10
+	sqliteReaderCacheKiB = 1024
 
 	// mysqlSQLMode is set on every MySQL session: strict (over-long values
 	// are errors, not silent truncation) and ANSI_QUOTES, so "key" quotes
@@ -68,6 +54,24 @@ const (
 	// never queue for a connection inside goradius (the harness profiled
 	// PostgreSQL accounting waiting for one of 20).
 	defaultServerConns = 40
+)
+
+var (
+	// The writer takes the write lock at BEGIN (BEGIN IMMEDIATE), so a
+	// read-then-write transaction never fails halfway on a lock upgrade.
+	// Its checkpoints run elsewhere (see checkpointer), its temporary
+	// tables and statement journals stay in memory, and it caches more of
+	// radacct's eleven B-trees than the default 2 MB: page reads were a
+	// tenth of the accounting profile.
+	// When it starts the WAL over, it truncates a WAL file grown larger
+	// than 64 MB.
+	sqliteWriterParams = sqlitePragmas + "&_txlock=immediate" +
+		"&_pragma=wal_autocheckpoint(0)" +
+		"&_pragma=journal_size_limit(67108864)" +
+		"&_pragma=temp_store(MEMORY)" +
+		"&_pragma=cache_size(-" + strconv.Itoa(sqliteWriterCacheKiB) + ")"
+	// The readers cannot write by mistake.
+	sqliteReaderParams = sqlitePragmas + "&_pragma=query_only(1)&_pragma=cache_size(-" + strconv.Itoa(sqliteReaderCacheKiB) + ")"
 )
 
 // target is a parsed database URL.

@@ -34,9 +34,9 @@ var sqliteMemoryOnce sync.Once
 // sqliteSlotReaders readers' caches, in pages. SQLite links every slot
 // when it starts, so the whole pool is resident from then on.
 func sqliteSlots() int {
-	const page = 4096
-	writer := sqliteWriterCacheBytes / page
-	reader := sqliteReaderCacheBytes / page
+	const pageKiB = 4
+	writer := sqliteWriterCacheKiB / pageKiB
+	reader := sqliteReaderCacheKiB / pageKiB
 	return writer + sqliteSlotReaders*reader
 }
 
