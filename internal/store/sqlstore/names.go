@@ -217,27 +217,31 @@ func (k *knownNames) close() {
 }
 
 // mayExist reports false only for a name no row holds: the filter lacks it
-// after a catch-up that started after the call.
+// after a catch-up that started after the call (or less than
+// namesFreshness before it, with no write of this process since).
 func (k *knownNames) mayExist(ctx context.Context, name string) bool {
-	f := k.filter.Load()
-	if f == nil || f.MayContain(name) {
-		k.passed.Add(1)
-		return true
+	unknown := k.lacks(name)
+	if unknown && !k.fresh() {
+		unknown = k.catchUp(ctx) == nil && k.lacks(name)
 	}
-	if r := k.done.Load(); r != nil && time.Since(r.started) < namesFreshness && k.s.writer.execs.Load() == r.writes {
+	if unknown {
 		k.unknown.Add(1)
-		return false
-	}
-	if err := k.catchUp(ctx); err != nil {
+	} else {
 		k.passed.Add(1)
-		return true
 	}
-	if f = k.filter.Load(); f == nil || f.MayContain(name) {
-		k.passed.Add(1)
-		return true
-	}
-	k.unknown.Add(1)
-	return false
+	return !unknown
+}
+
+// lacks reports whether the filter answers and certainly lacks name.
+func (k *knownNames) lacks(name string) bool {
+	f := k.filter.Load()
+	return f != nil && !f.MayContain(name)
+}
+
+// fresh reports whether the last successful round may answer for now.
+func (k *knownNames) fresh() bool {
+	r := k.done.Load()
+	return r != nil && time.Since(r.started) < namesFreshness && k.s.writer.execs.Load() == r.writes
 }
 
 // catchUp waits for a round that starts after it was called.
