@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -142,19 +143,19 @@ func TestRoutesMatchDocument(t *testing.T) {
 		t.Fatalf("only %d routes found: %v", len(served), served)
 	}
 
-	for _, op := range sortedKeys(served) {
+	for _, op := range slices.Sorted(maps.Keys(served)) {
 		if !documented[op] {
 			t.Errorf("%s is served but not in internal/openapi/openapi.json: document it", op)
 		}
 	}
-	for _, path := range sortedKeys(opaque) {
+	for _, path := range slices.Sorted(maps.Keys(opaque)) {
 		if !documentedPaths[path] {
 			t.Errorf("%s is served but not in internal/openapi/openapi.json: document it", path)
 		} else {
 			t.Logf("%s checks credentials other than the API token before the method: only its path is checked", path)
 		}
 	}
-	for _, op := range sortedKeys(documented) {
+	for _, op := range slices.Sorted(maps.Keys(documented)) {
 		method, path, _ := strings.Cut(op, " ")
 		route, status := probe(h, method, concrete(path))
 		switch {
@@ -166,15 +167,6 @@ func TestRoutesMatchDocument(t *testing.T) {
 			t.Errorf("%s is documented but no registered pattern serves it", op)
 		}
 	}
-}
-
-func sortedKeys(m map[string]bool) []string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // exchange is a request to send and the operation of the document it is
