@@ -25,6 +25,29 @@ type itemSQL struct {
 	delete  string
 }
 
+// plainItemSQL builds the statements of an item table without radcheck's
+// extra columns: radreply (owned by a user) or radgroupcheck and
+// radgroupreply (owned by a group). insert is the one policy.go adds items
+// with.
+func plainItemSQL(what, table string, group bool, insert string) itemSQL {
+	nameCol, ownerCol := "username", "user_id"
+	if group {
+		nameCol, ownerCol = "groupname", "group_id"
+	}
+	columns := "id, " + nameCol + ", attribute, op, value, TRUE, NULL, NULL, created, modified"
+	return itemSQL{
+		what: what, group: group, nameCol: nameCol,
+		list:   "SELECT " + columns + "\nFROM " + table + "%s ORDER BY " + nameCol + ", id" + pageClause,
+		count:  "SELECT count(*) FROM " + table + "%s",
+		byID:   "SELECT " + columns + "\nFROM " + table + " WHERE id = ?",
+		exists: "SELECT 1 FROM " + table + " WHERE id = ?",
+		insert: insert,
+		update: "UPDATE " + table + " SET " + nameCol + " = ?, attribute = ?, op = ?, value = ?, " + ownerCol +
+			" = ?, modified = ? WHERE id = ?",
+		delete: "DELETE FROM " + table + " WHERE id = ?",
+	}
+}
+
 var itemSQLs = map[store.ItemTable]itemSQL{
 	store.RadCheck: {
 		what: "check item", nameCol: "username",
@@ -40,45 +63,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	is_active = ?, valid_until = ?, notes = ?, modified = ? WHERE id = ?`,
 		delete: `DELETE FROM radcheck WHERE id = ?`,
 	},
-	store.RadReply: {
-		what: "reply item", nameCol: "username",
-		list: `SELECT id, username, attribute, op, value, TRUE, NULL, NULL, created, modified
-FROM radreply%s ORDER BY username, id` + pageClause,
-		count: `SELECT count(*) FROM radreply%s`,
-		byID: `SELECT id, username, attribute, op, value, TRUE, NULL, NULL, created, modified
-FROM radreply WHERE id = ?`,
-		exists: `SELECT 1 FROM radreply WHERE id = ?`,
-		insert: `INSERT INTO radreply (username, attribute, op, value, user_id, created, modified)
-VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		update: `UPDATE radreply SET username = ?, attribute = ?, op = ?, value = ?, user_id = ?, modified = ? WHERE id = ?`,
-		delete: `DELETE FROM radreply WHERE id = ?`,
-	},
-	store.RadGroupCheck: {
-		what: "group check item", group: true, nameCol: "groupname",
-		list: `SELECT id, groupname, attribute, op, value, TRUE, NULL, NULL, created, modified
-FROM radgroupcheck%s ORDER BY groupname, id` + pageClause,
-		count: `SELECT count(*) FROM radgroupcheck%s`,
-		byID: `SELECT id, groupname, attribute, op, value, TRUE, NULL, NULL, created, modified
-FROM radgroupcheck WHERE id = ?`,
-		exists: `SELECT 1 FROM radgroupcheck WHERE id = ?`,
-		insert: `INSERT INTO radgroupcheck (groupname, attribute, op, value, group_id, created, modified)
-VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		update: `UPDATE radgroupcheck SET groupname = ?, attribute = ?, op = ?, value = ?, group_id = ?, modified = ? WHERE id = ?`,
-		delete: `DELETE FROM radgroupcheck WHERE id = ?`,
-	},
-	store.RadGroupReply: {
-		what: "group reply item", group: true, nameCol: "groupname",
-		list: `SELECT id, groupname, attribute, op, value, TRUE, NULL, NULL, created, modified
-FROM radgroupreply%s ORDER BY groupname, id` + pageClause,
-		count: `SELECT count(*) FROM radgroupreply%s`,
-		byID: `SELECT id, groupname, attribute, op, value, TRUE, NULL, NULL, created, modified
-FROM radgroupreply WHERE id = ?`,
-		exists: `SELECT 1 FROM radgroupreply WHERE id = ?`,
-		insert: `INSERT INTO radgroupreply (groupname, attribute, op, value, group_id, created, modified)
-VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		update: `UPDATE radgroupreply SET groupname = ?, attribute = ?, op = ?, value = ?, group_id = ?, modified = ? WHERE id = ?`,
-		delete: `DELETE FROM radgroupreply WHERE id = ?`,
-	},
+	store.RadReply:      plainItemSQL("reply item", "radreply", false, qInsertReply),
+	store.RadGroupCheck: plainItemSQL("group check item", "radgroupcheck", true, qInsertGroupCheck),
+	store.RadGroupReply: plainItemSQL("group reply item", "radgroupreply", true, qInsertGroupReply),
 }
 
 func itemStatements(t store.ItemTable) (itemSQL, error) {
