@@ -249,3 +249,29 @@ func explain(t *testing.T, r raw, dialect, query string, args []any) (plan, bad 
 	}
 	return plan, bad
 }
+
+// TestUsagePlanWithoutStatistics: SQLite databases rarely see ANALYZE
+// (goradius does not run it), and without statistics "username = ? AND
+// (acctstoptime >= ? OR acctstoptime IS NULL)" searched the index by
+// username alone, reading every session the user ever had from the table.
+// Each part of the usage query must search both columns.
+func TestUsagePlanWithoutStatistics(t *testing.T) {
+	st, _ := dbtest.Open(t, dbtest.SQLite)
+	r := rawOf(t, st)
+	query, args := r.s.UsageQueryForTest("user7", time.Date(2026, 2, 15, 0, 0, 0, 0, time.UTC))
+	plan, _ := explain(t, r, "sqlite", query, args)
+	t.Logf("UsageSince plan:\n%s", strings.Join(plan, "\n"))
+	searches := 0
+	for _, line := range plan {
+		if !strings.Contains(line, "SEARCH radacct") {
+			continue
+		}
+		searches++
+		if !strings.Contains(line, "(username=? AND acctstoptime") {
+			t.Errorf("a part of the usage query searches radacct by username alone: %s", line)
+		}
+	}
+	if searches != 2 {
+		t.Errorf("the usage query searches radacct %d times, want 2 (open sessions, sessions stopped since)", searches)
+	}
+}

@@ -28,26 +28,34 @@ import (
 // session never shortens the time the NAS reported.
 const (
 	// The usage queries take: floor(since) in Unix seconds, the username,
-	// since as a time (lower bound).
+	// the username again, since as a time (lower bound).
 	sqliteUsageSince = `SELECT
 	COALESCE(SUM(max(COALESCE(acctsessiontime, 0)
 		- max(? - COALESCE(CAST(strftime('%s', acctstarttime) AS INTEGER), 0), 0), 0)), 0),
 	COALESCE(SUM(COALESCE(acctinputoctets, 0) + COALESCE(acctoutputoctets, 0)), 0)
-FROM radacct
-WHERE username = ? AND (acctstoptime >= ? OR acctstoptime IS NULL)`
+FROM (` + usageRows + `) r`
 	postgresUsageSince = `SELECT
 	COALESCE(SUM(GREATEST(COALESCE(acctsessiontime, 0)
 		- GREATEST(CAST(? AS bigint) - COALESCE(FLOOR(EXTRACT(EPOCH FROM acctstarttime))::bigint, 0), 0), 0)), 0)::bigint,
 	COALESCE(SUM(COALESCE(acctinputoctets, 0) + COALESCE(acctoutputoctets, 0)), 0)::bigint
-FROM radacct
-WHERE username = ? AND (acctstoptime >= ? OR acctstoptime IS NULL)`
+FROM (` + usageRows + `) r`
 	// MySQL's SUM of integers is a DECIMAL, read back as its digits.
 	mysqlUsageSince = `SELECT
 	COALESCE(SUM(GREATEST(COALESCE(acctsessiontime, 0)
 		- GREATEST(? - COALESCE(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', acctstarttime), 0), 0), 0)), 0),
 	COALESCE(SUM(COALESCE(acctinputoctets, 0) + COALESCE(acctoutputoctets, 0)), 0)
-FROM radacct
-WHERE username = ? AND (acctstoptime >= ? OR acctstoptime IS NULL)`
+FROM (` + usageRows + `) r`
+
+	// usageRows is a username's sessions that are open or ended at or
+	// after since: two ranges of radacct_username_acctstoptime (NULLs sort
+	// together), so that only those rows are read from the table. With
+	// "acctstoptime >= ? OR acctstoptime IS NULL" SQLite searches the index
+	// by username only and reads every session the user ever had.
+	usageRows = `SELECT acctstarttime, acctsessiontime, acctinputoctets, acctoutputoctets
+	FROM radacct WHERE username = ? AND acctstoptime IS NULL
+	UNION ALL
+	SELECT acctstarttime, acctsessiontime, acctinputoctets, acctoutputoctets
+	FROM radacct WHERE username = ? AND acctstoptime >= ?`
 
 	// The usage of all time takes the username.
 	qUsageAll = `SELECT COALESCE(SUM(acctsessiontime), 0),
@@ -120,7 +128,7 @@ func (s *Store) usageQuery(username string, since time.Time) (string, []any) {
 	if since.IsZero() {
 		return s.q(s.d.usageAll), []any{username}
 	}
-	return s.q(s.d.usageSince), []any{unixFloor(since), username, s.d.lowerBoundArg(since)}
+	return s.q(s.d.usageSince), []any{unixFloor(since), username, username, s.d.lowerBoundArg(since)}
 }
 
 // UsageSince sums the session time after since and the octets of the
