@@ -131,7 +131,8 @@ func scenarios(pbkdf2Concurrency int) []scenario {
 		{
 			name: "authorize-cached",
 			about: "POST /api/v1/authorize/ with the right password, the same few users again and again, " +
-				"with the server's credential cache on (--credential-cache-ttl): 200 Accept",
+				"with the server's credential and policy caches on (--credential-cache-ttl 10m, " +
+				"--policy-cache-ttl 1s): 200 Accept",
 			limit:  always(limitHTTP),
 			target: fixed(target{minRatio: 0.3}),
 			load:   authorizeCached,

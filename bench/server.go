@@ -111,11 +111,13 @@ func startServer(ctx context.Context, bin, dbURL, logPath string) (*server, erro
 	}
 	defer logf.Close() // the child has its own descriptor
 	listen := "127.0.0.1:" + strconv.Itoa(port)
-	// The credential cache is on for authorize-cached; authorize-pbkdf2
-	// never asks for a user twice, so it still pays a hash per request.
+	// The credential and policy caches are on for authorize-cached;
+	// authorize-pbkdf2 never asks for a user twice, so it still pays a
+	// hash per request, and the token scenarios' reads with a token are
+	// never cached.
 	cmd := exec.Command(bin, "serve", "--listen", listen, "--db", dbURL,
 		"--api-token", apiToken, "--pprof-listen", "127.0.0.1:"+strconv.Itoa(pport),
-		"--credential-cache-ttl", "10m")
+		"--credential-cache-ttl", "10m", "--policy-cache-ttl", "1s")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = childAttrs()
 	// Keep the server's environment from changing its settings.

@@ -72,6 +72,11 @@ type Config struct {
 	// CredentialCacheSize bounds the entries.
 	CredentialCacheTTL  time.Duration
 	CredentialCacheSize int
+	// PolicyCacheTTL, when not zero, lets authorize use a user's account,
+	// policy and counter usage read less than that long ago (see
+	// docs/performance.md); PolicyCacheSize bounds the users kept.
+	PolicyCacheTTL  time.Duration
+	PolicyCacheSize int
 	// AdminTokenLifetime is how long a bearer token of the admin API
 	// lives after its login.
 	AdminTokenLifetime time.Duration
@@ -340,6 +345,26 @@ func buildOptions() []option {
 		current: func(c *Config) string { return c.CredentialCacheTTL.String() }})
 	a, c = integer(func(c *Config) *int { return &c.CredentialCacheSize }, 1, 10000000)
 	add(mk("credential-cache-size", ServeOptions, "10000", "most credentials the cache keeps (about 100 bytes each)", a, c))
+
+	add(option{name: "policy-cache-ttl", env: "GORADIUS_POLICY_CACHE_TTL", group: ServeOptions, def: "0",
+		help: "let authorize use a user's account, policy and counter usage read less than this long ago (e.g. 1s); " +
+			"writes through this server apply at once, other programs' after at most this long; 0: off (see docs/performance.md)",
+		apply: func(c *Config, v string) error {
+			v = strings.TrimSpace(v)
+			if v == "0" {
+				c.PolicyCacheTTL = 0
+				return nil
+			}
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Millisecond || d > time.Minute {
+				return fmt.Errorf("%q is not a duration from 1ms to 1m (use 0 to turn the cache off, or e.g. 1s)", v)
+			}
+			c.PolicyCacheTTL = d
+			return nil
+		},
+		current: func(c *Config) string { return c.PolicyCacheTTL.String() }})
+	a, c = integer(func(c *Config) *int { return &c.PolicyCacheSize }, 1, 10000000)
+	add(mk("policy-cache-size", ServeOptions, "4096", "most users the policy cache keeps (about 1 KB each)", a, c))
 
 	a, c = integer(func(c *Config) *int { return &c.BatchPasswordLength }, 4, 128)
 	add(mk("batch-password-length", ServeOptions|DBOptions, "8", "length of generated passwords", a, c))

@@ -18,13 +18,19 @@ import (
 // /metrics.
 func (e *env) cacheLookups(result string) int {
 	e.t.Helper()
+	return e.lookups("credentials", result)
+}
+
+// lookups reads goradius_cache_lookups_total of a cache from /metrics.
+func (e *env) lookups(cache, result string) int {
+	e.t.Helper()
 	r, err := http.Get(e.srv.URL + "/metrics")
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	defer r.Body.Close()
 	b, _ := io.ReadAll(r.Body)
-	m := regexp.MustCompile(`goradius_cache_lookups_total\{cache="credentials",result="` + result + `"\} (\d+)`).FindSubmatch(b)
+	m := regexp.MustCompile(`goradius_cache_lookups_total\{cache="` + cache + `",result="` + result + `"\} (\d+)`).FindSubmatch(b)
 	if m == nil {
 		return 0
 	}

@@ -89,6 +89,13 @@ func New(d Deps, apiToken string) *Handler {
 	if svc.Credentials != nil && observer != nil {
 		svc.Credentials.Observe = func(hit bool) { m.CacheResult("credentials", hit) }
 	}
+	if pc, ok := d.Store.(policyCacher); ok && c.PolicyCacheTTL > 0 {
+		var observe func(cache string, hit bool)
+		if observer != nil {
+			observe = m.CacheResult
+		}
+		pc.CachePolicy(c.PolicyCacheTTL, c.PolicyCacheSize, observe)
+	}
 
 	mux := httpx.NewMux()
 	(&rlmrest.Handler{AAA: svc, Store: d.Store, AuthorizeReject: c.AuthorizeReject, SendCredentials: c.SendCredentials, TimeZone: c.TimeZone, Log: log, Observer: observer}).
@@ -117,6 +124,13 @@ func New(d Deps, apiToken string) *Handler {
 		h = m.Middleware(mux, h)
 	}
 	return &Handler{Handler: httpx.Logging(log, h), Mux: mux}
+}
+
+// policyCacher is a store with a policy cache (see sqlstore's
+// CachePolicy): observe, when not nil, counts its lookups as cache
+// "policy" (accounts and policies) and "usage" (counters).
+type policyCacher interface {
+	CachePolicy(ttl time.Duration, size int, observe func(cache string, hit bool))
 }
 
 // NewAAA builds the authorize/accounting service from the configuration.

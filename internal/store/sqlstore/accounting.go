@@ -44,8 +44,17 @@ func (s *Store) WriteAccounting(ctx context.Context, w *store.AcctWrite) (create
 		return false, err
 	}
 	// Whatever the outcome (a failed commit may still have reached the
-	// disk), lists must not answer from what they knew before.
+	// disk), lists and the policy cache must not answer from what they
+	// knew before.
 	defer s.lists.changed()
+	if c := s.policy.Load(); c != nil {
+		// A packet without User-Name updates a row of some user: forget
+		// every user's usage. (One with another User-Name than its row's
+		// would move the row; FreeRADIUS's acctuniqueid hashes User-Name,
+		// so it is another row.)
+		username, _ := values[store.AcctUsername].(string)
+		defer c.forget(username)
+	}
 	if s.group != nil {
 		created, err = s.group.write(ctx, w, values)
 	} else {

@@ -70,3 +70,11 @@ func SQLitePageSlots() (slots int, current, highwater int64) {
 	current, highwater = sqlitePageSlotsUsed()
 	return sqliteSlots(), current, highwater
 }
+
+// PolicyCacheLenForTest returns how many usernames the policy cache holds.
+func (s *Store) PolicyCacheLenForTest() int {
+	if c := s.policy.Load(); c != nil {
+		return c.len()
+	}
+	return 0
+}

@@ -410,7 +410,10 @@ func (k *knownNames) pruneOnce() {
 	k.syncMu.Lock()
 	last := k.last
 	k.syncMu.Unlock()
-	if _, err := k.s.writer.ExecContext(ctx, qNamesLogPrune, last); err != nil {
+	// Past the pool's count of writes: the log's own rows change no name
+	// or policy, and need not make the filter's round or cached policies
+	// stale.
+	if _, err := k.s.writer.DB.ExecContext(ctx, qNamesLogPrune, last); err != nil {
 		k.s.log.Warn("could not prune the names log", "err", err)
 	}
 }

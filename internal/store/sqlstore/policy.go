@@ -113,8 +113,28 @@ func (s *Store) PolicyFor(ctx context.Context, username string, now time.Time) (
 }
 
 // Subject reads a username's account and policy in one query, and
-// compares token with the user's radius token when it is not "".
+// compares token with the user's radius token when it is not "". With the
+// policy cache on, a recent answer without a token may be used again: its
+// slices are shared, and must not be changed.
 func (s *Store) Subject(ctx context.Context, username, token string, now time.Time) (store.Subject, error) {
+	c := s.policy.Load()
+	if c == nil || token != "" {
+		return s.readSubject(ctx, username, token, now)
+	}
+	execs := s.writer.execs.Load()
+	if sub, ok := c.subject(username, now, execs); ok {
+		return sub, nil
+	}
+	began := time.Now()
+	sub, err := s.readSubject(ctx, username, "", now)
+	if err == nil && (sub.HasUser || sub.Policy.Found()) {
+		c.putSubject(username, sub, began, now, execs)
+	}
+	return sub, err
+}
+
+// readSubject is Subject without the cache.
+func (s *Store) readSubject(ctx context.Context, username, token string, now time.Time) (store.Subject, error) {
 	if k := s.names.Load(); k != nil && !k.mayExist(ctx, username) {
 		return store.Subject{}, nil
 	}

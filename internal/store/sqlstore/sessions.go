@@ -135,6 +135,24 @@ func (s *Store) usageQuery(username string, since time.Time) (string, []any) {
 // username's sessions that ended at or after since or are still open; a
 // zero since sums every session of the username.
 func (s *Store) UsageSince(ctx context.Context, username string, since time.Time) (store.Usage, error) {
+	c := s.policy.Load()
+	if c == nil {
+		return s.readUsage(ctx, username, since)
+	}
+	execs := s.writer.execs.Load()
+	if u, ok := c.usage(username, since, execs); ok {
+		return u, nil
+	}
+	forgets, began := c.forgetsNow(), time.Now()
+	u, err := s.readUsage(ctx, username, since)
+	if err == nil {
+		c.putUsage(username, since, u, began, execs, forgets)
+	}
+	return u, err
+}
+
+// readUsage is UsageSince without the cache.
+func (s *Store) readUsage(ctx context.Context, username string, since time.Time) (store.Usage, error) {
 	query, args := s.usageQuery(username, since)
 	var u store.Usage
 	if err := s.reader.QueryRowContext(ctx, query, args...).Scan(&u.Seconds, &u.Octets); err != nil {

@@ -25,6 +25,19 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// TestConformanceWithPolicyCache runs the suite again with the policy
+// cache on and a TTL longer than any test: every write the suite makes
+// through the store must make the cached answers it changes stale.
+func TestConformanceWithPolicyCache(t *testing.T) {
+	dbtest.EachBackend(t, func(t *testing.T, backend string) {
+		storetest.Run(t, func(t *testing.T) store.Store {
+			s, _ := dbtest.Open(t, backend)
+			s.(*sqlstore.Store).CachePolicy(time.Hour, 1000, nil)
+			return s
+		})
+	})
+}
+
 // Migrating a new database, from several processes at once: the
 // migrations run once in all.
 func TestMigrateNewDatabase(t *testing.T) {

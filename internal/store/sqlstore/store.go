@@ -59,6 +59,9 @@ type Store struct {
 	// pgConfig is PostgreSQL's, for its listening connection.
 	names    atomic.Pointer[knownNames]
 	pgConfig *pgx.ConnConfig
+	// policy remembers recent Subject and UsageSince answers once
+	// CachePolicy turned it on.
+	policy atomic.Pointer[policyCache]
 }
 
 var _ store.Store = (*Store)(nil)

@@ -440,3 +440,69 @@ func testWriteAccountingOnlyIfOpen(t *testing.T, s store.Store) {
 		}
 	})
 }
+
+// testUsageAfterEachWrite reads a user's usage after every kind of write
+// that changes it: each read must see the write before it (with a policy
+// cache, each write must make the remembered usage stale).
+func testUsageAfterEachWrite(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	since := acctStart.Add(-time.Hour)
+	check := func(step string, want store.Usage) {
+		t.Helper()
+		for range 2 { // the second read may come from a cache
+			got, err := s.UsageSince(ctx, "carol", since)
+			wantNoErr(t, "UsageSince after "+step, err)
+			if got != want {
+				t.Fatalf("UsageSince after %s = %+v, want %+v", step, got, want)
+			}
+		}
+	}
+	check("nothing", store.Usage{})
+
+	start := minimalAcct("carol-1", "carol", &acctStart)
+	start.Values[store.AcctSessionTime] = int64(0)
+	for i := range start.Update {
+		start.Update[i] = true
+	}
+	write(t, s, start, true)
+	check("a Start", store.Usage{})
+
+	interim := func(uid string, withName bool, seconds, octets int64) *store.AcctWrite {
+		w := minimalAcct(uid, "", &acctStart)
+		if withName {
+			w.Values[store.AcctUsername] = "carol"
+			w.Update[store.AcctUsername] = true
+		}
+		w.Values[store.AcctSessionTime], w.Update[store.AcctSessionTime] = seconds, true
+		w.Values[store.AcctInputOctets], w.Update[store.AcctInputOctets] = octets, true
+		return w
+	}
+	write(t, s, interim("carol-1", true, 100, 1000), false)
+	check("an Interim-Update", store.Usage{Seconds: 100, Octets: 1000})
+
+	// FreeRADIUS may leave User-Name out of a later packet of a session.
+	write(t, s, interim("carol-1", false, 200, 3000), false)
+	check("an Interim-Update without User-Name", store.Usage{Seconds: 200, Octets: 3000})
+
+	second := minimalAcct("carol-2", "carol", &acctStart)
+	second.Values[store.AcctSessionTime] = int64(50)
+	for i := range second.Update {
+		second.Update[i] = true
+	}
+	write(t, s, second, true)
+	check("a second Start", store.Usage{Seconds: 250, Octets: 3000})
+
+	// Writes that are not accounting packets: closing a session, then
+	// deleting the stopped ones.
+	sess, err := s.AcctSessionByUniqueID(ctx, "carol-2")
+	wantNoErr(t, "AcctSessionByUniqueID", err)
+	closed, err := s.CloseAcctSession(ctx, sess.ID, acctStart.Add(time.Minute), "Admin-Reset")
+	wantNoErr(t, "CloseAcctSession", err)
+	if !closed {
+		t.Fatal("CloseAcctSession closed nothing")
+	}
+	if _, err := s.DeleteSessionsStoppedBefore(ctx, acctStart.Add(time.Hour)); err != nil {
+		t.Fatalf("DeleteSessionsStoppedBefore: %v", err)
+	}
+	check("deleting the stopped session", store.Usage{Seconds: 200, Octets: 3000})
+}

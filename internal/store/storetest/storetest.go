@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ListAccounting", testListAccounting},
 		{"WriteAccountingOnlyIfOpen", testWriteAccountingOnlyIfOpen},
 		{"UsageSince", testUsageSince},
+		{"UsageAfterEachWrite", testUsageAfterEachWrite},
 		{"OpenSessions", testOpenSessions},
 		{"CloseNASSessions", testCloseNASSessions},
 		{"CloseStaleSessions", testCloseStaleSessions},
