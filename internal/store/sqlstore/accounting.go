@@ -259,6 +259,7 @@ func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) txStatemen
 // txStatement is what *sql.Stmt and txQuery have in common.
 type txStatement interface {
 	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, args ...any) *sql.Row
 }
 
@@ -270,6 +271,10 @@ type txQuery struct {
 
 func (q txQuery) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
 	return q.tx.ExecContext(ctx, q.query, args...)
+}
+
+func (q txQuery) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return q.tx.QueryContext(ctx, q.query, args...)
 }
 
 func (q txQuery) QueryRowContext(ctx context.Context, args ...any) *sql.Row {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
 	"time"
 )
@@ -93,24 +94,43 @@ func (c *tokenConsumer) run() {
 	}
 }
 
-// commit deletes a group's tokens in one transaction. When it fails as a
-// whole, each delete runs again alone, so that each caller gets its own
-// answer.
+// commit deletes a group's tokens in one statement. A DELETE per token
+// was a round trip each on PostgreSQL: the harness's token logins spent
+// most of their time waiting for the group's deletes one after the other.
+// When the statement fails, each delete runs again alone, so that each
+// caller gets its own answer.
 func (c *tokenConsumer) commit(group []*consumeJob) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	query, args := consumeGroup(group)
+	query = c.s.q(query)
+	c.s.prepareWriter(ctx, query)
 	ok := make([]bool, len(group))
 	err := c.s.inTx(ctx, func(tx *sql.Tx) error {
+		clear(ok)
+		rows, err := c.s.txStmt(ctx, tx, query).QueryContext(ctx, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		deleted := map[string]int64{} // key -> user_id
+		for rows.Next() {
+			var userID int64
+			var key string
+			if err := rows.Scan(&userID, &key); err != nil {
+				return err
+			}
+			deleted[key] = userID
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// Of two logins with the same token, the first one gets it.
 		for i, j := range group {
-			res, err := tx.ExecContext(ctx, c.s.q(qConsumeRadiusToken), j.userID, j.key)
-			if err != nil {
-				return err
+			if id, found := deleted[j.key]; found && id == j.userID {
+				ok[i] = true
+				delete(deleted, j.key)
 			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			ok[i] = n == 1
 		}
 		return nil
 	})
@@ -124,6 +144,33 @@ func (c *tokenConsumer) commit(group []*consumeJob) {
 	for i, j := range group {
 		j.result <- consumeResult{ok[i] && err == nil, err}
 	}
+}
+
+// consumeGroup returns the DELETE of a group's tokens, RETURNING those it
+// deleted, and its args. The pairs are padded to a power of two with one
+// no token has (user_id 0, key ""), so that the writer prepares a handful
+// of statements, not one per group size.
+func consumeGroup(group []*consumeJob) (string, []any) {
+	n := 1
+	for n < len(group) {
+		n *= 2
+	}
+	var b strings.Builder
+	b.WriteString(`DELETE FROM radiustoken WHERE `)
+	args := make([]any, 0, 2*n)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(` OR `)
+		}
+		b.WriteString(`("key" = ? AND user_id = ?)`)
+		if i < len(group) {
+			args = append(args, group[i].key, group[i].userID)
+		} else {
+			args = append(args, "", int64(0))
+		}
+	}
+	b.WriteString(` RETURNING user_id, "key"`)
+	return b.String(), args
 }
 
 // close stops the consumer after the group in progress; later deletes run
