@@ -138,6 +138,26 @@ func integer(dst func(c *Config) *int, min, max int) (func(*Config, string) erro
 		}
 }
 
+// cacheTTL parses a cache's lifetime: "0" turns the cache off, else a
+// duration from min to max (span says them, example is one).
+func cacheTTL(dst func(c *Config) *time.Duration, min, max time.Duration, span, example string) (func(*Config, string) error, func(*Config) string) {
+	return func(c *Config, v string) error {
+			v = strings.TrimSpace(v)
+			if v == "0" {
+				*dst(c) = 0
+				return nil
+			}
+			d, err := time.ParseDuration(v)
+			if err != nil || d < min || d > max {
+				return fmt.Errorf("%q is not a duration from %s (use 0 to turn the cache off, or e.g. %s)", v, span, example)
+			}
+			*dst(c) = d
+			return nil
+		}, func(c *Config) string {
+			return dst(c).String()
+		}
+}
+
 var options = buildOptions()
 
 func buildOptions() []option {
@@ -327,42 +347,16 @@ func buildOptions() []option {
 	add(mk("password-iterations", ServeOptions|DBOptions, "260000",
 		"PBKDF2-SHA256 iterations of newly set passwords (Django-compatible)", a, c))
 
-	add(option{name: "credential-cache-ttl", env: "GORADIUS_CREDENTIAL_CACHE_TTL", group: ServeOptions, def: "0",
-		help: "remember a password verified against a user's hash for this long (e.g. 10m), so repeated logins skip PBKDF2; 0: off (see docs/performance.md for the trade-off)",
-		apply: func(c *Config, v string) error {
-			v = strings.TrimSpace(v)
-			if v == "0" {
-				c.CredentialCacheTTL = 0
-				return nil
-			}
-			d, err := time.ParseDuration(v)
-			if err != nil || d < time.Second || d > 24*time.Hour {
-				return fmt.Errorf("%q is not a duration from 1s to 24h (use 0 to turn the cache off, or e.g. 10m)", v)
-			}
-			c.CredentialCacheTTL = d
-			return nil
-		},
-		current: func(c *Config) string { return c.CredentialCacheTTL.String() }})
+	a, c = cacheTTL(func(c *Config) *time.Duration { return &c.CredentialCacheTTL }, time.Second, 24*time.Hour, "1s to 24h", "10m")
+	add(mk("credential-cache-ttl", ServeOptions, "0",
+		"remember a password verified against a user's hash for this long (e.g. 10m), so repeated logins skip PBKDF2; 0: off (see docs/performance.md for the trade-off)", a, c))
 	a, c = integer(func(c *Config) *int { return &c.CredentialCacheSize }, 1, 10000000)
 	add(mk("credential-cache-size", ServeOptions, "10000", "most credentials the cache keeps (about 100 bytes each)", a, c))
 
-	add(option{name: "policy-cache-ttl", env: "GORADIUS_POLICY_CACHE_TTL", group: ServeOptions, def: "0",
-		help: "let authorize use a user's account, policy and counter usage read less than this long ago (e.g. 1s); " +
-			"writes through this server apply at once, other programs' after at most this long; 0: off (see docs/performance.md)",
-		apply: func(c *Config, v string) error {
-			v = strings.TrimSpace(v)
-			if v == "0" {
-				c.PolicyCacheTTL = 0
-				return nil
-			}
-			d, err := time.ParseDuration(v)
-			if err != nil || d < time.Millisecond || d > time.Minute {
-				return fmt.Errorf("%q is not a duration from 1ms to 1m (use 0 to turn the cache off, or e.g. 1s)", v)
-			}
-			c.PolicyCacheTTL = d
-			return nil
-		},
-		current: func(c *Config) string { return c.PolicyCacheTTL.String() }})
+	a, c = cacheTTL(func(c *Config) *time.Duration { return &c.PolicyCacheTTL }, time.Millisecond, time.Minute, "1ms to 1m", "1s")
+	add(mk("policy-cache-ttl", ServeOptions, "0",
+		"let authorize use a user's account, policy and counter usage read less than this long ago (e.g. 1s); "+
+			"writes through this server apply at once, other programs' after at most this long; 0: off (see docs/performance.md)", a, c))
 	a, c = integer(func(c *Config) *int { return &c.PolicyCacheSize }, 1, 10000000)
 	add(mk("policy-cache-size", ServeOptions, "4096", "most users the policy cache keeps (about 1 KB each)", a, c))
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goradius/goradius/internal/config"
 )
@@ -71,6 +72,9 @@ func TestDefaults(t *testing.T) {
 		{"LogFormat", c.LogFormat, "text"},
 		{"LogLevel", c.LogLevel, "info"},
 		{"PprofListen", c.PprofListen, ""},
+		{"CredentialCacheTTL", c.CredentialCacheTTL, time.Duration(0)},
+		{"PolicyCacheTTL", c.PolicyCacheTTL, time.Duration(0)},
+		{"PolicyCacheSize", c.PolicyCacheSize, 4096},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -250,6 +254,12 @@ func TestErrors(t *testing.T) {
 			want: []string{"GORADIUS_BATCH_PASSWORD_LENGTH", "129", "out of range", "4 to 128"}},
 		{name: "integer out of range in file", args: []string{"--config", badFile("batch-password-length = 3")},
 			want: []string{"line 3", "batch-password-length", "out of range"}},
+		{name: "cache TTL not a duration", args: []string{"--policy-cache-ttl", "soon"},
+			want: []string{"--policy-cache-ttl", `"soon"`, "not a duration from 1ms to 1m", "0 to turn the cache off"}},
+		{name: "cache TTL too long", env: map[string]string{"GORADIUS_POLICY_CACHE_TTL": "5m"},
+			want: []string{"GORADIUS_POLICY_CACHE_TTL", `"5m"`, "1ms to 1m"}},
+		{name: "credential cache TTL too short", args: []string{"--credential-cache-ttl=500ms"},
+			want: []string{"--credential-cache-ttl", `"500ms"`, "1s to 24h"}},
 		{name: "unknown time zone flag", args: []string{"--time-zone", "Mars/Olympus_Mons"},
 			want: []string{"--time-zone", "unknown time zone", "Mars/Olympus_Mons"}},
 		{name: "unknown time zone env", env: map[string]string{"GORADIUS_TIME_ZONE": "Europe/Atlantis"},
