@@ -19,22 +19,33 @@ import (
 
 // startNameFilter builds the store's known-names filter in the background:
 // until it is ready, authorize looks every name up, so the server need not
-// wait for it.
-func startNameFilter(ctx context.Context, s any, log *slog.Logger) {
+// wait for it. The function it returns stops the build and waits for it:
+// call it before closing the store, or the build could start the filter's
+// goroutines on a closed store and log after serve has returned.
+func startNameFilter(ctx context.Context, s any, log *slog.Logger) (stop func()) {
 	nf, ok := s.(interface {
 		StartNameFilter(context.Context) error
 	})
 	if !ok {
-		return
+		return func() {}
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		began := time.Now()
 		if err := nf.StartNameFilter(ctx); err != nil {
-			log.Warn("every authorize looks its username up in the database", "err", err)
+			if ctx.Err() == nil {
+				log.Warn("every authorize looks its username up in the database", "err", err)
+			}
 			return
 		}
 		log.Debug("known-names filter ready", "took", time.Since(began).Round(time.Millisecond).String())
 	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // shutdownGrace is how long in-flight requests may take after a signal.
@@ -77,7 +88,7 @@ func runServe(env *Env, args []string) error {
 	if applied > 0 {
 		log.Info("database migrated", "migrations_applied", applied)
 	}
-	startNameFilter(ctx, s, log)
+	defer startNameFilter(ctx, s, log)()
 	token, generated, err := server.APIToken(ctx, c, s)
 	if err != nil {
 		return err
