@@ -120,24 +120,34 @@ func (g *groupWriter) write(ctx context.Context, w *store.AcctWrite, values [sto
 func (g *groupWriter) run() {
 	defer g.wg.Done()
 	for {
-		var first *acctJob
-		select {
-		case first = <-g.jobs:
-		case <-g.quit:
+		group, ok := nextGroup(g.jobs, g.quit, maxGroup)
+		if !ok {
 			return
-		}
-		group := []*acctJob{first}
-	drain:
-		for len(group) < maxGroup {
-			select {
-			case j := <-g.jobs:
-				group = append(group, j)
-			default:
-				break drain
-			}
 		}
 		g.commit(group)
 	}
+}
+
+// nextGroup waits for a job, then takes those already waiting behind it,
+// up to max in all: the group one shared commit writes. It reports false
+// once quit is closed.
+func nextGroup[J any](jobs <-chan J, quit <-chan struct{}, max int) ([]J, bool) {
+	var first J
+	select {
+	case first = <-jobs:
+	case <-quit:
+		return nil, false
+	}
+	group := []J{first}
+	for len(group) < max {
+		select {
+		case j := <-jobs:
+			group = append(group, j)
+		default:
+			return group, true
+		}
+	}
+	return group, true
 }
 
 func (g *groupWriter) commit(group []*acctJob) {

@@ -74,21 +74,9 @@ func (c *tokenConsumer) consume(ctx context.Context, userID int64, key string) (
 func (c *tokenConsumer) run() {
 	defer close(c.done)
 	for {
-		var first *consumeJob
-		select {
-		case first = <-c.jobs:
-		case <-c.quit:
+		group, ok := nextGroup(c.jobs, c.quit, maxTokenGroup)
+		if !ok {
 			return
-		}
-		group := []*consumeJob{first}
-	drain:
-		for len(group) < maxTokenGroup {
-			select {
-			case j := <-c.jobs:
-				group = append(group, j)
-			default:
-				break drain
-			}
 		}
 		c.commit(group)
 	}
