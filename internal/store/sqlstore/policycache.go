@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/goradius/goradius/internal/store"
@@ -29,9 +30,10 @@ type policyCache struct {
 
 	mu      sync.Mutex
 	entries map[string]*policyEntry
-	// forgets counts Forget calls: a usage read during one is not kept, as
-	// it may have begun before the packet's row was written.
-	forgets uint64
+	// forgets counts forget calls (added to with mu held): a usage read
+	// during one is not kept, as it may have begun before the packet's row
+	// was written.
+	forgets atomic.Uint64
 }
 
 // policyEntry is what the cache holds of one username.
@@ -102,19 +104,12 @@ func (c *policyCache) usage(username string, since time.Time, execs int64) (stor
 	return store.Usage{}, false
 }
 
-// forgetsNow returns the Forget count, for putUsage.
-func (c *policyCache) forgetsNow() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.forgets
-}
-
 // putUsage keeps a usage read from began on, unless an accounting packet
-// was written meanwhile (forgets is forgetsNow from before the read).
+// was written meanwhile (forgets is c.forgets from before the read).
 func (c *policyCache) putUsage(username string, since time.Time, u store.Usage, began time.Time, execs int64, forgets uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.forgets != forgets {
+	if c.forgets.Load() != forgets {
 		return
 	}
 	e := c.entry(username, began)
@@ -133,7 +128,7 @@ func (c *policyCache) putUsage(username string, since time.Time, u store.Usage, 
 func (c *policyCache) forget(username string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.forgets++
+	c.forgets.Add(1)
 	if username == "" {
 		for _, e := range c.entries {
 			e.usage = nil

@@ -143,7 +143,7 @@ func (s *Store) UsageSince(ctx context.Context, username string, since time.Time
 	if u, ok := c.usage(username, since, execs); ok {
 		return u, nil
 	}
-	forgets, began := c.forgetsNow(), time.Now()
+	forgets, began := c.forgets.Load(), time.Now()
 	u, err := s.readUsage(ctx, username, since)
 	if err == nil {
 		c.putUsage(username, since, u, began, execs, forgets)
