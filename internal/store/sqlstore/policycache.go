@@ -59,20 +59,20 @@ func newPolicyCache(ttl time.Duration, max int) *policyCache {
 }
 
 // subject returns the cached Subject of username as of now, if any.
-func (c *policyCache) subject(username string, now time.Time, execs int64) (store.Subject, bool) {
+func (c *policyCache) subject(username string, now time.Time, execs int64) (sub store.Subject, hit bool) {
+	defer func() { c.seen("policy", hit) }()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entries[username]
-	hit := e != nil && e.hasSub && e.subExecs == execs && time.Since(e.subRead) < c.ttl &&
-		!now.Before(e.subNow) && now.Sub(e.subNow) < c.ttl
-	c.seen("policy", hit)
-	if !hit {
+	if e == nil || !e.hasSub || e.subExecs != execs || time.Since(e.subRead) >= c.ttl ||
+		now.Before(e.subNow) || now.Sub(e.subNow) >= c.ttl {
 		return store.Subject{}, false
 	}
 	return e.sub, true
 }
 
-// seen tells observe of a lookup.
+// seen tells observe of a lookup, outside mu: the metrics take their own
+// locks.
 func (c *policyCache) seen(cache string, hit bool) {
 	if c.observe != nil {
 		c.observe(cache, hit)
@@ -89,18 +89,17 @@ func (c *policyCache) putSubject(username string, sub store.Subject, began, now 
 }
 
 // usage returns the cached usage of username since since, if any.
-func (c *policyCache) usage(username string, since time.Time, execs int64) (store.Usage, bool) {
+func (c *policyCache) usage(username string, since time.Time, execs int64) (u store.Usage, hit bool) {
+	defer func() { c.seen("usage", hit) }()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e := c.entries[username]; e != nil {
-		for _, u := range e.usage {
-			if u.since.Equal(since) && u.execs == execs && time.Since(u.read) < c.ttl {
-				c.seen("usage", true)
-				return u.u, true
+		for _, x := range e.usage {
+			if x.since.Equal(since) && x.execs == execs && time.Since(x.read) < c.ttl {
+				return x.u, true
 			}
 		}
 	}
-	c.seen("usage", false)
 	return store.Usage{}, false
 }
 
