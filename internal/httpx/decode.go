@@ -120,6 +120,14 @@ func decodeJSON(data []byte) (*Body, *DecodeError) {
 	if !utf8.Valid(data) {
 		return nil, &DecodeError{http.StatusBadRequest, "JSON parse error - the body is not valid UTF-8"}
 	}
+	if b, ok := decodeFlatJSON(data); ok {
+		return b, nil
+	}
+	return decodeAnyJSON(data)
+}
+
+// decodeAnyJSON decodes any JSON body with encoding/json.
+func decodeAnyJSON(data []byte) (*Body, *DecodeError) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
