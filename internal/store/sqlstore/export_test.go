@@ -54,6 +54,14 @@ func SetMaxListIDsForTest(t testing.TB, n int) {
 	t.Cleanup(func() { maxListIDs = old })
 }
 
+// SetCheckpointForTest makes SQLite stores opened until the test ends
+// checkpoint every interval and start the WAL over from frames frames.
+func SetCheckpointForTest(t testing.TB, every time.Duration, frames int) {
+	oldEvery, oldFrames := checkpointEvery, walRestartFrames
+	checkpointEvery, walRestartFrames = every, frames
+	t.Cleanup(func() { checkpointEvery, walRestartFrames = oldEvery, oldFrames })
+}
+
 // ForgetListsForTest drops the accounting lists the store remembers.
 func (s *Store) ForgetListsForTest() { s.lists.changed() }
 

@@ -64,10 +64,10 @@ var (
 	// radacct's eleven B-trees than the default 2 MB: page reads were a
 	// tenth of the accounting profile.
 	// When it starts the WAL over, it truncates a WAL file grown larger
-	// than 64 MB.
+	// than 192 MB (the checkpointer starts it over from 128 MB).
 	sqliteWriterParams = sqlitePragmas + "&_txlock=immediate" +
 		"&_pragma=wal_autocheckpoint(0)" +
-		"&_pragma=journal_size_limit(67108864)" +
+		"&_pragma=journal_size_limit(201326592)" +
 		"&_pragma=temp_store(MEMORY)" +
 		"&_pragma=cache_size(-" + strconv.Itoa(sqliteWriterCacheKiB) + ")"
 	// The readers cannot write by mistake.
@@ -160,7 +160,7 @@ func openSQLite(ctx context.Context, path string, opts Options) (*Store, error) 
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	s := newStore(sqliteDialect, writer, reader, opts)
-	s.group.ckpt.Store(newCheckpointer(ckpt, s.log))
+	s.group.ckpt.Store(newCheckpointer(ckpt, writer, s.log))
 	// Some file systems refuse WAL mode; then every commit syncs itself.
 	var mode string
 	if err := writer.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
