@@ -99,6 +99,8 @@ func (s *Service) Accounting(ctx context.Context, req *AcctRequest) (created boo
 	}
 	// The server's clock decides update and stop times, as django-freeradius.
 	switch req.Status {
+	case StatusStart:
+		w.LikelyNew = true
 	case StatusInterimUpdate:
 		w.Values[store.AcctUpdateTime], w.Update[store.AcctUpdateTime] = now, true
 		// A late Interim-Update never re-opens or rewinds a stopped session.

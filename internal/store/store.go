@@ -180,6 +180,10 @@ type AcctWrite struct {
 	// stop time: an Interim-Update never re-opens or rewinds a stopped
 	// session. created is false then, and nothing is written.
 	OnlyIfOpen bool
+	// LikelyNew says the row most likely does not exist yet (a Start): a
+	// store may try the insert before looking the row up. The outcome is
+	// the same either way.
+	LikelyNew bool
 }
 
 // AcctFilter selects accounting rows for ListAccounting. Empty strings and nil

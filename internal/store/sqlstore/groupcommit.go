@@ -224,7 +224,7 @@ func (g *groupWriter) sqliteTx(ctx context.Context, group []*acctJob) (failed in
 	s := g.s
 	s.prepareWriter(ctx, qAcctFind)
 	for _, j := range group {
-		query, _ := acctInsert(j.w, j.values)
+		query, _ := sqliteInsert(j.w, j.values)
 		s.prepareWriter(ctx, query)
 	}
 	var unprepared []string

@@ -211,6 +211,18 @@ func testWriteAccounting(t *testing.T, s store.Store) {
 	write(t, s, stop, false)
 	wantAcct(t, onlyAcct(t, s), want)
 
+	// A Start marked likely new whose row exists is an update like any
+	// other packet: only the fields in the mask change.
+	again := fullAcct(uid)
+	again.LikelyNew = true
+	again.Update = [store.NumAcctFields]bool{}
+	again.Values[store.AcctUsername] = "mallory"
+	again.Values[store.AcctSessionTime] = int64(3700)
+	again.Update[store.AcctSessionTime] = true
+	want[store.AcctSessionTime] = int64(3700)
+	write(t, s, again, false)
+	wantAcct(t, onlyAcct(t, s), want)
+
 	// The unique id in Values cannot move the row.
 	moved := fullAcct(uid)
 	moved.Values[store.AcctUniqueID] = "another"
@@ -233,15 +245,46 @@ func testWriteAccounting(t *testing.T, s store.Store) {
 	}
 	wantAcct(t, rows[1], minimal.Values)
 
+	// A new row marked likely new is inserted as given.
+	fresh := fullAcct("fresh")
+	fresh.LikelyNew = true
+	fresh.Values[store.AcctStartTime] = acctStart.Add(-time.Minute)
+	write(t, s, fresh, true)
+	rows, err = s.ListAccounting(ctx, store.AcctFilter{Username: ""}, 0, 10)
+	wantNoErr(t, "ListAccounting", err)
+	if len(rows) != 3 || rows[1].UniqueID != "fresh" {
+		t.Fatalf("%d rows, want 3 with \"fresh\" second", len(rows))
+	}
+	wantAcct(t, rows[1], fresh.Values)
+
 	_, err = s.WriteAccounting(ctx, &store.AcctWrite{})
 	if err == nil {
 		t.Error("WriteAccounting without unique id: no error")
 	}
-	bad := minimalAcct("bad-type", "", nil)
-	bad.Values[store.AcctInputOctets] = 3.5
-	if _, err := s.WriteAccounting(ctx, bad); err == nil || !strings.Contains(err.Error(), "acctinputoctets") {
-		t.Errorf("WriteAccounting with a float: error %v, want one naming acctinputoctets", err)
+	for _, likelyNew := range []bool{false, true} {
+		bad := minimalAcct("bad-type", "", nil)
+		bad.LikelyNew = likelyNew
+		bad.Values[store.AcctInputOctets] = 3.5
+		if _, err := s.WriteAccounting(ctx, bad); err == nil || !strings.Contains(err.Error(), "acctinputoctets") {
+			t.Errorf("WriteAccounting with a float (likely new %v): error %v, want one naming acctinputoctets", likelyNew, err)
+		}
+		negative := minimalAcct("negative", "", nil)
+		negative.LikelyNew = likelyNew
+		negative.Values[store.AcctSessionTime] = int64(-1)
+		if _, err := s.WriteAccounting(ctx, negative); err == nil {
+			t.Errorf("WriteAccounting with a negative session time (likely new %v): no error", likelyNew)
+		}
 	}
+	if n := len(mustList(t, s)); n != 3 {
+		t.Errorf("%d rows after the refused writes, want 3", n)
+	}
+}
+
+func mustList(t *testing.T, s store.Store) []store.AcctSession {
+	t.Helper()
+	rows, err := s.ListAccounting(t.Context(), store.AcctFilter{}, 0, 100)
+	wantNoErr(t, "ListAccounting", err)
+	return rows
 }
 
 func testAccountingAutoGroup(t *testing.T, s store.Store) {
@@ -272,6 +315,7 @@ func testAccountingAutoGroup(t *testing.T, s store.Store) {
 			w.Values[store.AcctUsername] = tc.username
 			w.Values[store.AcctGroupname] = tc.sent
 			w.AutoGroup = tc.autoGroup
+			w.LikelyNew = i%2 == 0 // both ways of inserting
 			w.Update[store.AcctGroupname] = true
 			write(t, s, w, true)
 			rows, err := s.ListAccounting(ctx, store.AcctFilter{}, 0, 100)
