@@ -21,7 +21,11 @@ func JSON(w http.ResponseWriter, status int, v any) {
 		Empty(w, http.StatusInternalServerError)
 		return
 	}
-	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	WriteJSON(w, status, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// WriteJSON answers body, a JSON document already encoded.
+func WriteJSON(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))

@@ -3,6 +3,7 @@ package rlmrest
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -96,12 +97,75 @@ func (h *Handler) listAccounting(w http.ResponseWriter, r *http.Request) {
 		httpx.ServerError(w, r, err)
 		return
 	}
-	items := make([]acctItem, len(rows))
+	body := make([]byte, 0, 1+1100*len(rows))
+	body = append(body, '[')
 	for i := range rows {
-		items[i] = h.item(&rows[i])
+		if i > 0 {
+			body = append(body, ',')
+		}
+		item := h.item(&rows[i])
+		body = item.appendJSON(body)
 	}
+	body = append(body, ']')
 	httpx.SetLinkHeader(w, r, page, req.Pages(total))
-	httpx.JSON(w, http.StatusOK, items)
+	httpx.WriteJSON(w, http.StatusOK, body)
+}
+
+// appendJSON appends the item as encoding/json writes it (see
+// TestAcctItemJSON): encoding a page of ten with reflection was a sixth of
+// the server's CPU under the harness's PostgreSQL lists.
+func (it *acctItem) appendJSON(b []byte) []byte {
+	str := func(key, v string) {
+		b = append(b, key...)
+		b = httpx.AppendJSONString(b, v)
+	}
+	optStr := func(key string, v *string) {
+		if v == nil {
+			b = append(b, key...)
+			b = append(b, "null"...)
+			return
+		}
+		str(key, *v)
+	}
+	optInt := func(key string, v *int64) {
+		b = append(b, key...)
+		if v == nil {
+			b = append(b, "null"...)
+			return
+		}
+		b = strconv.AppendInt(b, *v, 10)
+	}
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, it.ID, 10)
+	str(`,"session_id":`, it.SessionID)
+	str(`,"unique_id":`, it.UniqueID)
+	optStr(`,"username":`, it.Username)
+	optStr(`,"groupname":`, it.Groupname)
+	optStr(`,"realm":`, it.Realm)
+	str(`,"nas_ip_address":`, it.NASIPAddress)
+	optStr(`,"nas_port_id":`, it.NASPortID)
+	optStr(`,"nas_port_type":`, it.NASPortType)
+	optStr(`,"start_time":`, it.StartTime)
+	optStr(`,"update_time":`, it.UpdateTime)
+	optStr(`,"stop_time":`, it.StopTime)
+	optInt(`,"interval":`, it.Interval)
+	optInt(`,"session_time":`, it.SessionTime)
+	optStr(`,"authentication":`, it.Authentication)
+	optStr(`,"connection_info_start":`, it.ConnectionInfoStart)
+	optStr(`,"connection_info_stop":`, it.ConnectionInfoStop)
+	optInt(`,"input_octets":`, it.InputOctets)
+	optInt(`,"output_octets":`, it.OutputOctets)
+	optStr(`,"called_station_id":`, it.CalledStationID)
+	optStr(`,"calling_station_id":`, it.CallingStationID)
+	optStr(`,"terminate_cause":`, it.TerminateCause)
+	optStr(`,"service_type":`, it.ServiceType)
+	optStr(`,"framed_protocol":`, it.FramedProtocol)
+	optStr(`,"framed_ip_address":`, it.FramedIPAddress)
+	optStr(`,"framed_ipv6_address":`, it.FramedIPv6Address)
+	optStr(`,"framed_ipv6_prefix":`, it.FramedIPv6Prefix)
+	optStr(`,"framed_interface_id":`, it.FramedInterfaceID)
+	optStr(`,"delegated_ipv6_prefix":`, it.DelegatedIPv6Prefix)
+	return append(b, '}')
 }
 
 func lastValue(q url.Values, key string) string {
