@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goradius/goradius/internal/store"
 	"github.com/goradius/goradius/internal/store/dbtest"
 	"github.com/goradius/goradius/internal/store/sqlstore"
 )
@@ -24,7 +25,8 @@ const (
 var benchNow = time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC)
 
 // BenchmarkReads measures the queries of every authorize of a known user:
-// Subject (account and policy) and UsageSince (the day's counters).
+// Subject (account and policy) and UsageSince (the day's counters), and
+// a page of a user's sessions (GET /api/v1/accounting/?username=).
 //
 //	go test -run '^$' -bench Reads ./internal/store/sqlstore/
 func BenchmarkReads(b *testing.B) {
@@ -55,6 +57,17 @@ func BenchmarkReads(b *testing.B) {
 					u, err := s.UsageSince(ctx, name, since)
 					if err != nil || u.Seconds == 0 {
 						b.Fatalf("UsageSince(%s) = %+v, %v", name, u, err)
+					}
+				}
+			})
+			b.Run("ListAccounting", func(b *testing.B) {
+				i := 0
+				for b.Loop() {
+					i++
+					f := store.AcctFilter{Username: "user" + itoa(int64(i%benchHot))}
+					rows, err := s.ListAccounting(ctx, f, 10*(i%3), 10)
+					if err != nil || len(rows) != 10 {
+						b.Fatalf("ListAccounting(%+v) = %d rows, %v", f, len(rows), err)
 					}
 				}
 			})
