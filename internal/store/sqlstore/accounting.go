@@ -189,8 +189,8 @@ var qAcctFind = "SELECT radacctid, acctstoptime IS NULL, " + strings.Join(store.
 
 // writeSQLite stores one packet inside tx: it looks the session up, then
 // inserts it or updates its row (a Start, likely new, tries the insert
-// first). Each statement is atomic by itself and
-// only the last one writes, so a packet that fails leaves nothing behind
+// first). Each statement is atomic by itself and only one of them writes,
+// so a packet that fails leaves nothing behind
 // and needs no savepoint (the sub-journal of a savepoint per packet was a
 // tenth of the writer's profile). It cannot race: SQLite's writer has one
 // connection and BEGIN IMMEDIATE holds the database's write lock against
@@ -212,8 +212,12 @@ func (s *Store) writeSQLite(ctx context.Context, tx *sql.Tx, w *store.AcctWrite,
 		if err != nil {
 			return false, "", err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			return err == nil, "", err
+		n, err := res.RowsAffected()
+		if err != nil {
+			return false, "", err
+		}
+		if n == 1 {
+			return true, "", nil
 		}
 	}
 	var id int64
