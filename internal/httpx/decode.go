@@ -234,12 +234,3 @@ func decodeMultipart(body io.Reader, boundary string) (*Body, *DecodeError) {
 		b.Fields[name] = Value{Kind: String, S: string(data)}
 	}
 }
-
-// jsonString encodes s as a JSON string without HTML escaping.
-func jsonString(s string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-}

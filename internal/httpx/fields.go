@@ -63,13 +63,13 @@ func (e *FieldErrors) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.Write(jsonString(n))
+		b.Write(AppendJSONString(nil, n))
 		b.WriteString(": [")
 		for j, m := range e.msgs[n] {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.Write(jsonString(m))
+			b.Write(AppendJSONString(nil, m))
 		}
 		b.WriteByte(']')
 	}
