@@ -223,7 +223,15 @@ func (g *groupWriter) committed(jobs []*acctJob) {
 func (g *groupWriter) sqliteTx(ctx context.Context, group []*acctJob) (failed int, err error) {
 	s := g.s
 	s.prepareWriter(ctx, qAcctFind)
+	// The insert's text depends only on AutoGroup and LikelyNew: build
+	// each kind once per group, not once per packet.
+	var prepared [2][2]bool
 	for _, j := range group {
+		a, n := bool2int(j.w.AutoGroup), bool2int(j.w.LikelyNew)
+		if prepared[a][n] {
+			continue
+		}
+		prepared[a][n] = true
 		query, _ := sqliteInsert(j.w, j.values)
 		s.prepareWriter(ctx, query)
 	}
